@@ -1,0 +1,2 @@
+"""Registers the suite's plugins, split by concern."""
+pytest_plugins = ["fixtures.plugin", "reports.plugin"]

@@ -1,0 +1,33 @@
+"""Ownership labels decide what the sweep may remove."""
+import socket
+import subprocess
+
+from fixtures.cleanup import OWNER_LABEL, RUN_LABEL, Run, owner_alive, owner_of
+
+
+def test_a_live_process_owns_its_objects():
+    assert owner_alive(Run.new().owner)
+
+
+def test_a_finished_process_owns_nothing():
+    finished = subprocess.run(["true"])
+    assert finished.returncode == 0
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    assert not owner_alive(owner_of(gone.pid).replace(":None", ":1"))
+
+
+def test_a_reused_pid_is_not_the_owner():
+    host, pid, started = Run.new().owner.split(":")
+    assert not owner_alive(f"{host}:{pid}:{int(started) + 1}")
+
+
+def test_other_hosts_runs_are_left_alone():
+    assert owner_alive("some-other-host:1:1")
+    assert socket.gethostname() != "some-other-host"
+
+
+def test_labels_and_names_of_a_worker():
+    run = Run.new("abc", worker="gw1")
+    assert run.labels == {RUN_LABEL: "abc", OWNER_LABEL: run.owner}
+    assert run.prefix == "engine-conformance-abc-gw1"

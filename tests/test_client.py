@@ -1,0 +1,73 @@
+"""The API client over a unix socket, against a small local HTTP fake (not an engine)."""
+import http.server
+import socketserver
+import threading
+
+import pytest
+import requests
+
+from fixtures.client import ApiClient, client_for
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/slow":
+            threading.Event().wait(1)
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def get_request(self):
+        request, _ = super().get_request()
+        return request, ("local", 0)
+
+
+@pytest.fixture
+def fake_daemon(tmp_path):
+    """An HTTP server on a unix socket that echoes the path it was asked for."""
+    path = tmp_path / "fake.sock"
+    server = _UnixHTTPServer(str(path), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"unix://{path}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_unix_requests_carry_the_version_prefix(fake_daemon):
+    client = client_for(fake_daemon, api_version="1.41")
+    assert client.get("/containers/json").text == "/v1.41/containers/json"
+    assert client.at_version(None).get("/_ping").text == "/_ping"
+
+
+def test_every_call_has_a_timeout(fake_daemon):
+    client = client_for(fake_daemon, timeout=0.2)
+    with pytest.raises(requests.Timeout):
+        client.get("/slow")
+
+
+def test_recorder_sees_each_response(fake_daemon):
+    seen = []
+    client = client_for(fake_daemon, recorder=lambda response, seconds: seen.append(response.status_code))
+    client.get("/a")
+    client.get("/b")
+    assert seen == [200, 200]
+
+
+def test_ping_is_false_when_nothing_listens(tmp_path):
+    assert client_for(f"unix://{tmp_path}/none.sock").ping(timeout=0.5) is False
+
+
+def test_addresses_pick_the_transport():
+    assert client_for("tcp://127.0.0.1:2375").base_url == "http://127.0.0.1:2375"
+    assert isinstance(client_for("unix:///x.sock"), ApiClient)
+    with pytest.raises(ValueError, match="use unix:///path/to/docker.sock or tcp://HOST:PORT"):
+        client_for("ssh://somewhere")

@@ -1,0 +1,34 @@
+"""Bad input to the harness stops it with one line that says what to do."""
+import subprocess
+import sys
+
+import pytest
+
+from fixtures import host
+
+
+def test_unanswering_docker_host_names_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/nothing.sock")
+    monkeypatch.setattr(host, "missing_tools", lambda: [])
+    with pytest.raises(host.HostEngineError, match="does not answer /_ping: start that engine or unset DOCKER_HOST"):
+        host.up()
+
+
+def test_unknown_host_command_exits_2(capsys):
+    assert host.main(["bogus"]) == 2
+    assert "use `up` or `status`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--engine", "docker-99"], "unknown engine 'docker-99': choose from"),
+    (["--api-version", "latest"], "--api-version 'latest': use engine, none or a version such as 1.41"),
+    (["--tls-dir", "/nonexistent"], "--tls-dir /nonexistent: /nonexistent/ca.pem is missing"),
+    (["--transport", "ssh"], "--transport 'ssh': choose from unix, tcp, tls"),
+    (["--engine-scope", "test"], "--engine-scope 'test': choose from session, module"),
+])
+def test_bad_options_give_one_line_and_a_nonzero_exit(args, message):
+    done = subprocess.run([sys.executable, "-m", "pytest", "suites/test_smoke.py", "--collect-only", "-q", *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert len([line for line in done.stderr.splitlines() if line.strip()]) <= 2
