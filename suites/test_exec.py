@@ -1,0 +1,45 @@
+"""Exec: create, start with output, inspect the exit code, resize a TTY."""
+import pytest
+
+from fixtures.objects import demux
+from fixtures.wait import until
+
+pytestmark = pytest.mark.exec
+
+
+def _exec(api, check, container: str, cmd: list[str], **config) -> str:
+    body = {"Cmd": cmd, "AttachStdout": True, "AttachStderr": True, **config}
+    return check(api.post(f"/containers/{container}/exec", json=body), 201, "POST /containers/{id}/exec")["Id"]
+
+
+def test_start_returns_output_and_inspect_the_exit_code(api, made, check):
+    container = made.running()
+    exec_id = _exec(api, check, container, ["sh", "-c", "echo out; echo err >&2; exit 7"])
+    started = api.post(f"/exec/{exec_id}/start", json={"Detach": False, "Tty": False}, timeout=30)
+    assert started.status_code == 200
+    assert demux(started.content) == ("out\n", "err\n")
+    inspected = check(api.get(f"/exec/{exec_id}/json"), 200, "GET /exec/{id}/json")
+    assert (inspected["Running"], inspected["ExitCode"], inspected["ContainerID"]) == (False, 7, container)
+
+
+def test_tty_exec_accepts_resize_and_refuses_bad_sizes(api, made, check):
+    container = made.running()
+    exec_id = _exec(api, check, container, ["sleep", "60"], Tty=True, AttachStdin=False)
+    assert api.post(f"/exec/{exec_id}/start", json={"Detach": True, "Tty": True}).status_code == 200
+    until(lambda: api.get(f"/exec/{exec_id}/json").json()["Running"], 10, "exec running")
+    assert api.post(f"/exec/{exec_id}/resize", params={"h": 40, "w": 100}).status_code in (200, 201)
+    refused = api.post(f"/exec/{exec_id}/resize", params={"h": "tall", "w": 100})
+    assert refused.status_code == 400
+    assert refused.json()["message"]
+
+
+def test_exec_in_a_stopped_container_is_a_conflict(api, made):
+    container = made.container(["true"])
+    refused = api.post(f"/containers/{container}/exec", json={"Cmd": ["true"]})
+    assert refused.status_code == 409
+    assert refused.json()["message"]
+
+
+def test_unknown_exec_is_404(api, made):
+    assert api.get("/exec/no-such-exec/json").status_code == 404
+    assert api.post("/exec/no-such-exec/start", json={"Detach": True}).status_code == 404
