@@ -56,7 +56,7 @@ def test_kill_ends_a_container_with_sigkill(api, made):
     assert state["ExitCode"] == 137
 
 
-def test_unknown_container_is_404_with_a_message(api, made, check):
+def test_unknown_container_is_404_with_a_message(api, made):
     for response in (api.get("/containers/no-such-container/json"), api.delete("/containers/no-such-container"),
                      api.post("/containers/no-such-container/start")):
         assert response.status_code == 404, response.request.path_url
@@ -83,9 +83,10 @@ def test_duplicate_name_is_a_conflict(api, made):
 
 
 def test_malformed_json_is_a_bad_request(api, made):
-    response = api.post("/containers/create", data=b'{"Image": "alpine", "Cmd": [', 
+    response = api.post("/containers/create", data=b'{"Image": "alpine", "Cmd": [',
                         headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["message"]
-    listed = api.get("/containers/json", params={"all": 1, "filters": json.dumps({"label": [f"{k}={v}" for k, v in made.labels.items()]})})
+    ours = json.dumps({"label": [f"{key}={value}" for key, value in made.labels.items()]})
+    listed = api.get("/containers/json", params={"all": 1, "filters": ours})
     assert listed.json() == [], "nothing was created"
