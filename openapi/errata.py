@@ -24,7 +24,35 @@ def _version_key(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-ERRATA: tuple[Erratum, ...] = ()
+def _plugin_interface_types_are_strings(spec: dict) -> None:
+    spec["definitions"]["PluginInterfaceType"] = {"type": "string", "example": "docker.volumedriver/1.0"}
+
+
+def _swarm_create_answers_ID(spec: dict) -> None:
+    answer = {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "string", "x-nullable": False}}}
+    for path in ("/secrets/create", "/configs/create"):
+        if path in spec["paths"]:
+            spec["paths"][path]["post"]["responses"]["201"]["schema"] = answer
+
+
+ERRATA: tuple[Erratum, ...] = (
+    Erratum(
+        id="plugin-interface-type-is-a-string",
+        versions=("1.25", "1.51"),
+        summary="Plugin Config.Interface.Types items are strings like 'docker.authz/1.0', not objects",
+        evidence="moby api/types/plugin_interface_type.go (PluginInterfaceType.MarshalJSON writes a string, "
+                 "since the type exists); the spec's own example is a string; api/docs/v1.52.yaml declares strings",
+        fix=_plugin_interface_types_are_strings,
+    ),
+    Erratum(
+        id="swarm-create-answers-ID",
+        versions=("1.25", "1.55"),
+        summary="POST /secrets/create and /configs/create answer {\"ID\": ...}, not the {\"Id\": ...} of IdResponse",
+        evidence="moby api/types/swarm: SecretCreateResponse and ConfigCreateResponse have a field ID with no JSON "
+                 "tag, written as is by the swarm router since API 1.25; docker-py's Secret and Config models read 'ID'",
+        fix=_swarm_create_answers_ID,
+    ),
+)
 
 
 def applicable(version: str) -> list[Erratum]:
