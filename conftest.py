@@ -1,2 +1,2 @@
 """Registers the suite's plugins, split by concern."""
-pytest_plugins = ["fixtures.plugin", "fixtures.baselines", "fixtures.scenario", "reports.plugin"]
+pytest_plugins = ["fixtures.plugin", "fixtures.baselines", "reports.plugin", "fixtures.scenario"]

@@ -31,9 +31,13 @@ def test_tls_with_a_certificate_of_another_ca_is_refused(engine, engine_pool):
 
 
 def test_plain_http_to_the_tls_port_is_refused(engine):
+    """dockerd answers plain HTTP with a 400; a TLS terminator in front of an engine hangs up."""
     address = _tls(engine)
     plain = client_for(address)  # tcp:// without TLS files: plain HTTP
-    answer = plain.get("/_ping", timeout=10)
+    try:
+        answer = plain.get("/_ping", timeout=10)
+    except requests.ConnectionError:
+        return
     assert answer.status_code == 400
     assert "HTTP request to an HTTPS server" in answer.text
 

@@ -5,9 +5,11 @@ from fixtures.catalog import ENGINES, UnknownEngine, engine_spec
 
 
 def test_known_engines_have_recipes_and_expected_versions():
-    assert set(ENGINES) == {"docker-20.10", "docker-26.1", "docker-28.5"}
+    assert set(ENGINES) == {"docker-20.10", "docker-26.1", "docker-28.5", "podman-4.3", "podman-5.4", "podman-5.8"}
     assert engine_spec("docker-26.1").recipe.suite == "trixie"
     assert (engine_spec("docker-28.5").version, engine_spec("docker-28.5").api_version) == ("28.5.2", "1.51")
+    assert set(engine_spec("podman-5.8").unsupported) == {"plugins", "swarm"}
+    assert engine_spec("podman-5.8").data_dir == "/var/lib/containers"
 
 
 def test_official_image_names_its_version():

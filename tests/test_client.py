@@ -56,10 +56,13 @@ def test_every_call_has_a_timeout(fake_daemon):
 
 def test_recorder_sees_each_response(fake_daemon):
     seen = []
-    client = client_for(fake_daemon, recorder=lambda response, seconds: seen.append(response.status_code))
+    client = client_for(fake_daemon, recorder=lambda response, seconds, curl: seen.append((response.status_code, curl)))
     client.get("/a")
-    client.get("/b")
-    assert seen == [200, 200]
+    client.post("/b", json={"x": 1})
+    assert [status for status, _ in seen] == [200, 501]  # the fake daemon answers GET only
+    socket_path = fake_daemon.removeprefix("unix://")
+    assert seen[1][1] == (f"curl -sS -X POST --unix-socket {socket_path} -H 'Content-Type: application/json' "
+                          "--data-raw '{\"x\": 1}' http://localhost/b")
 
 
 def test_ping_is_false_when_nothing_listens(tmp_path):

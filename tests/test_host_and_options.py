@@ -25,6 +25,8 @@ def test_unknown_host_command_exits_2(capsys):
     (["--tls-dir", "/nonexistent"], "--tls-dir /nonexistent: /nonexistent/ca.pem is missing"),
     (["--transport", "ssh"], "--transport 'ssh': choose from unix, tcp, tls"),
     (["--engine-scope", "test"], "--engine-scope 'test': choose from session, module"),
+    (["--fuzz-examples", "many"], "--fuzz-examples 'many': give a positive number"),
+    (["--fuzz-seconds", "0"], "--fuzz-seconds '0': give a positive number"),
 ])
 def test_bad_options_give_one_line_and_a_nonzero_exit(args, message):
     done = subprocess.run([sys.executable, "-m", "pytest", "suites/test_smoke.py", "--collect-only", "-q", *args],

@@ -1,0 +1,144 @@
+"""python -m reports compare|merge|baseline: the gate, the compatibility report, baseline upkeep.
+
+  compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
+  merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of many runs
+  baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from reports import html, results
+from reports.compare import compare, load_allow
+from reports.results import ResultsError
+from reports.shapes import generalize
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line that says what to do, not a usage block
+        self.exit(2, f"reports: {message} (python -m reports --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m reports", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    gate = commands.add_parser("compare", help="gate a candidate engine's results against a baseline's")
+    gate.add_argument("baseline")
+    gate.add_argument("candidate")
+    gate.add_argument("--allow", help="YAML file of accepted changes: [{test: PATTERN, reason: ...}]")
+    merge = commands.add_parser("merge", help="merge results of several runs into one compatibility report")
+    merge.add_argument("results", nargs="+")
+    merge.add_argument("--out", default="reports/output/merged", help="directory for results.json and report.html")
+    merge.add_argument("--spec-dir", type=Path, help="specs for the spec drift view (default: as the runs found them)")
+    baseline = commands.add_parser("baseline", help="print schema and fuzz baseline entries not yet in the baselines")
+    baseline.add_argument("results")
+    baseline.add_argument("--write", action="store_true", help="add them to suites/baselines/ENGINE.yaml (review the diff)")
+    baseline.add_argument("--section", action="append", choices=("tests", "schema", "fuzz"),
+                          help="only these sections (repeatable): schema first, since a schema mismatch stops a test")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "compare":
+            comparison = compare(results.load(args.baseline), results.load(args.candidate), load_allow(args.allow))
+            print("\n".join(comparison.lines()))
+            return 1 if comparison.gate_fails else 0
+        if args.command == "merge":
+            merged = results.merge([results.load(path) for path in args.results])
+            out = Path(args.out)
+            results.write(merged, out / "results.json")
+            (out / "report.html").write_text(html.page(merged, args.spec_dir, "Engine API compatibility report"))
+            print("\n".join(html.matrix_text(merged)))
+            print(f"merge: {len(args.results)} runs, {len(merged['engines'])} engines -> {out}/report.html")
+            return 0
+        entries = _new_baseline_entries(results.load(args.results))
+        if args.section:
+            entries = {engine: {k: v for k, v in sections.items() if k in args.section}
+                       for engine, sections in entries.items()}
+            entries = {engine: sections for engine, sections in entries.items() if sections}
+        if args.write:
+            for engine, sections in entries.items():
+                print(f"baseline: {_write_baseline(engine, sections)}: " + ", ".join(
+                    f"{len(found)} {section} entries added" for section, found in sections.items()))
+        else:
+            print(yaml.safe_dump(entries, sort_keys=False, width=200), end="")
+        return 0
+    except ResultsError as error:
+        print(f"reports: {error}", file=sys.stderr)
+        return 2
+
+
+NULL_REASON = ("Go nil slice/map encoded as null where the spec declares a non-nullable array/object "
+               "(upstream fixes this class with x-nullable)")
+NULL_LINK = "https://github.com/moby/moby/pull/39264"
+# Fuzz checks, who is usually wrong, and why: a starting point for the reviewer of new entries.
+FUZZ_DEFAULTS = {
+    "Server error": ("engine", "the engine answers 5xx to input the spec lets it refuse with 4xx"),
+    "Response violates schema": ("engine", "a response body disagrees with the spec's schema"),
+    "Missing Content-Type header": ("engine", "a response with a body carries no Content-Type"),
+    "JSON deserialization error": ("engine", "a response declared as JSON does not parse"),
+    "Undocumented status code": ("spec", "the engine answers a status the spec does not list for the operation"),
+    "Undocumented Content-Type": ("spec", "the engine answers a content type the spec does not list"),
+}
+
+
+def _schema_reason(mismatch: dict, docs: str) -> dict:
+    if mismatch["actual"] == "None":
+        return {"reason": NULL_REASON, "link": NULL_LINK}
+    if mismatch["expected"].startswith("enum") and mismatch["actual"] == "''":
+        return {"reason": f"an empty string, outside the documented {mismatch['expected']}", "link": docs}
+    return {"reason": f"REVIEW: the spec says {mismatch['expected']}, the engine sent {mismatch['actual']}", "link": docs}
+
+
+def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
+    """Per engine, schema and fuzz baseline entries for what its baseline does not cover yet (to review)."""
+    found: dict[str, dict[str, dict]] = {}
+    for test in data["tests"]:
+        engine = found.setdefault(test["engine"], {"tests": {}, "schema": {}, "fuzz": {}})
+        version = data["engines"].get(test["engine"], {}).get("api_version", "")
+        docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
+        if test["status"] == "Fail" and not test["known"] and not test.get("fuzz"):
+            name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
+            entry = engine["tests"].setdefault(name, {"test": name, "reason": "REVIEW: " + test["message"][:160],
+                                                      "link": docs, "transports": []})
+            entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
+        for m in test["schema_mismatches"]:
+            if not m["baseline"]:
+                path = generalize(m["path"])
+                engine["schema"][(m["operation"], path)] = {
+                    "operation": m["operation"], "path": path, **_schema_reason(m, docs)}
+        for f in test.get("fuzz_findings", []):
+            if not f["baseline"]:
+                cls, reason = FUZZ_DEFAULTS.get(f["check"], ("engine", "REVIEW: " + f["message"][:100]))
+                engine["fuzz"][(f["operation"], f["check"])] = {
+                    "operation": f["operation"], "check": f["check"], "class": cls, "reason": reason, "link": docs}
+    for sections in found.values():  # failing on every transport it ran on: no transports key
+        for entry in sections["tests"].values():
+            if len(entry["transports"]) >= 3 or not entry["transports"]:
+                del entry["transports"]
+    return {name: {section: list(entries.values()) for section, entries in sections.items() if entries}
+            for name, sections in sorted(found.items()) if any(sections.values())}
+
+
+def _write_baseline(engine: str, sections: dict[str, list[dict]]) -> Path:
+    from fixtures.baselines import BASELINE_DIR
+
+    path = BASELINE_DIR / f"{engine}.yaml"
+    baseline = (yaml.safe_load(path.read_text()) if path.is_file() else None) or {}
+    for section in ("tests", "schema", "fuzz"):
+        baseline[section] = baseline.get(section) or []
+    for section, found in sections.items():
+        baseline[section] += found
+    header = f"# Known deviations of {engine}: see fixtures/baselines.py for the format.\n"
+    path.write_text(header + yaml.safe_dump(baseline, sort_keys=False, width=200, allow_unicode=True))
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,131 @@
+"""The upgrade gate: a candidate's results against a baseline's.
+
+Regressions (a test that passed and no longer does, or a new harness error) fail the gate unless
+the allow file accepts them with a reason; fixes and new drift are printed, not gated.
+
+Allow file (YAML): [{test: "suites/test_x.py::test_y[{engine}-tcp]" (fnmatch pattern, {engine}
+for the engine's name), reason: "..."}]
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
+from reports.shapes import diff
+
+
+@dataclass
+class Comparison:
+    pairs: list[tuple[str, str]]
+    regressions: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+    harness_errors: list[str] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)
+    new_mismatches: list[str] = field(default_factory=list)
+    shape_drift: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def gate_fails(self) -> bool:
+        return bool(self.regressions or self.harness_errors)
+
+    def lines(self) -> list[str]:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in self.pairs)
+        out = [f"compare: {pairs}"]
+        for title, items in (("REGRESSION", self.regressions), ("NEW HARNESS ERROR", self.harness_errors),
+                             ("allowed", self.allowed), ("fixed", self.fixes), ("new spec mismatch", self.new_mismatches),
+                             ("drift", self.shape_drift), ("new test", self.added), ("not run", self.missing)):
+            out += [f"{title}: {item}" for item in items]
+        verdict = "FAIL" if self.gate_fails else "PASS"
+        out.append(f"gate: {verdict} ({len(self.regressions)} regressions, {len(self.harness_errors)} new harness "
+                   f"errors, {len(self.allowed)} allowed, {len(self.fixes)} fixes, {len(self.new_mismatches)} new "
+                   f"spec mismatches, {len(self.shape_drift)} drifted fields)")
+        return out
+
+
+def load_allow(path: str | Path | None) -> list[dict]:
+    if path is None:
+        return []
+    try:
+        entries = yaml.safe_load(Path(path).read_text()) or []
+    except (OSError, yaml.YAMLError) as error:
+        raise ResultsError(f"{path}: cannot read the allow file ({error})") from None
+    for entry in entries if isinstance(entries, list) else [None]:
+        if not isinstance(entry, dict) or not entry.get("test") or not entry.get("reason"):
+            raise ResultsError(f"{path}: every allow entry needs a test pattern and a reason: {entry}")
+    return entries
+
+
+def _pairs(baseline: dict, candidate: dict) -> list[tuple[str, str]]:
+    old = sorted({t["engine"] for t in baseline["tests"]})
+    new = sorted({t["engine"] for t in candidate["tests"]})
+    common = [e for e in old if e in new]
+    if common:
+        return [(e, e) for e in common]
+    if len(old) == 1 and len(new) == 1:  # an upgrade: one engine against its successor
+        return [(old[0], new[0])]
+    raise ResultsError(f"cannot pair engines {old} with {new}: compare results of the same engines, "
+                       "or of one engine each")
+
+
+def _by_test(results: dict, engine: str) -> dict[str, dict]:
+    return {t["id"].replace(engine, "{engine}"): t for t in results["tests"] if t["engine"] == engine}
+
+
+def compare(baseline: dict, candidate: dict, allow: list[dict] = ()) -> Comparison:
+    result = Comparison(_pairs(baseline, candidate))
+    for old_engine, new_engine in result.pairs:
+        old, new = _by_test(baseline, old_engine), _by_test(candidate, new_engine)
+        for key in sorted(old.keys() | new.keys()):
+            before, after = old.get(key), new.get(key)
+            if after is None:
+                result.missing.append(key.replace("{engine}", new_engine))
+                continue
+            name = key.replace("{engine}", new_engine)
+            if before is None:
+                result.added.append(f"{name}: {after['status']}")
+                continue
+            was, now = before["status"], after["status"]
+            if now == ERROR and was != ERROR:
+                result.harness_errors.append(f"{name}: {after['message'][:200]}")
+            elif was == PASS and now in (FAIL, UNSUPPORTED):
+                reason = next((a["reason"] for a in allow if fnmatch.fnmatchcase(key, a["test"])), None)
+                line = f"{name}: {was} -> {now}: {after['message'][:200]}"
+                (result.allowed if reason else result.regressions).append(line + (f" [allowed: {reason}]" if reason else ""))
+            elif was in (FAIL, ERROR) and now == PASS:
+                result.fixes.append(f"{name}: {was} -> {now}")
+        result.new_mismatches += _new_mismatches(baseline, candidate, old_engine, new_engine)
+        result.shape_drift += _shape_drift(baseline, candidate, old_engine, new_engine)
+    return result
+
+
+def _mismatch_keys(results: dict, engine: str) -> set[tuple[str, str, str]]:
+    return {(m["operation"], m["path"], m["expected"]) for t in results["tests"] if t["engine"] == engine
+            for m in t["schema_mismatches"]}
+
+
+def _new_mismatches(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> list[str]:
+    new = _mismatch_keys(candidate, new_engine) - _mismatch_keys(baseline, old_engine)
+    return [f"{new_engine} {operation} {path}: spec says {expected}" for operation, path, expected in sorted(new)]
+
+
+def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> list[str]:
+    def own(results: dict, engine: str) -> dict[tuple, dict]:
+        version = results["engines"].get(engine, {}).get("api_version")
+        return {(s["operation"], s["status"]): s["fields"] for s in results["shapes"]
+                if s["engine"] == engine and s["api"] == version}
+
+    before, after = own(baseline, old_engine), own(candidate, new_engine)
+    lines = []
+    for key in sorted(before.keys() & after.keys()):
+        delta = diff(before[key], after[key])
+        operation = f"{key[0]} {key[1]}"
+        lines += [f"{operation} +{p}" for p in delta["added"]]
+        lines += [f"{operation} -{p}" for p in delta["removed"]]
+        lines += [f"{operation} {p}: {a} -> {b}" for p, a, b in delta["changed"]]
+    return lines

@@ -1,0 +1,117 @@
+"""The four drift views, computed from a run's results (and the specs of the API versions involved).
+
+1. engine drift: per operation, the response shape each engine gave, fields that differ;
+2. API-version drift: per engine and operation, fields that appear, go or change between versions;
+3. spec drift: per operation, the response schemas of the spec versions involved, compared;
+4. spec conformance: where responses disagreed with the spec of the version called.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from reports.shapes import comparable, diff, schema_shape
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def engine_drift(results: dict) -> list[dict]:
+    """[{operation, status, engines, rows: [(path, {engine: type | None})]}] for operations seen on 2+ engines."""
+    own = {name: engine.get("api_version") for name, engine in results["engines"].items()}
+    by_operation: dict[tuple, dict[str, dict]] = defaultdict(dict)
+    for shape in results["shapes"]:
+        engine = shape["engine"]
+        if own.get(engine) in (None, shape["api"]) or engine not in by_operation[(shape["operation"], shape["status"])]:
+            by_operation[(shape["operation"], shape["status"])][engine] = shape["fields"]
+    views = []
+    for (operation, status), fields in sorted(by_operation.items()):
+        if len(fields) < 2:
+            continue
+        engines = sorted(fields)
+        rows = []
+        for path in sorted(set().union(*fields.values())):
+            kinds = {e: fields[e].get(path) for e in engines}
+            if len({comparable(k) if k else None for k in kinds.values()}) > 1:
+                rows.append((path, kinds))
+        views.append({"operation": operation, "status": status, "engines": engines, "rows": rows})
+    return views
+
+
+def api_drift(results: dict) -> list[dict]:
+    """[{engine, operation, versions, changes: [(version, "added"|"removed"|"changed", path, detail)]}]."""
+    grouped: dict[tuple, dict[str, dict]] = defaultdict(dict)
+    for shape in results["shapes"]:
+        if 200 <= int(shape["status"]) < 300:
+            grouped[(shape["engine"], shape["operation"])][shape["api"]] = shape["fields"]
+    views = []
+    for (engine, operation), by_version in sorted(grouped.items()):
+        versions = sorted(by_version, key=_key)
+        if len(versions) < 2:
+            continue
+        changes = _changes(by_version, versions)
+        views.append({"engine": engine, "operation": operation, "versions": versions, "changes": changes})
+    return views
+
+
+def _changes(shapes: dict[str, dict], versions: list[str]) -> list[tuple]:
+    """(version, added|removed|changed, path, detail) from each version to the next."""
+    changes = []
+    for before, after in zip(versions, versions[1:]):
+        delta = diff(shapes[before], shapes[after])
+        changes += [(after, "added", path, "") for path in delta["added"]]
+        changes += [(after, "removed", path, "") for path in delta["removed"]]
+        changes += [(after, "changed", path, f"{old} → {new}") for path, old, new in delta["changed"]]
+    return changes
+
+
+def spec_drift(results: dict, load_spec: Callable[[str], dict]) -> dict:
+    """{versions, operations: [{operation, status, changes: [(version, kind, path, detail)]}], missing}.
+
+    Compares the success-response schemas of each exercised operation between consecutive API
+    versions involved in the run; load_spec(version) gives a spec dict (errata applied).
+    """
+    versions = sorted(set(results.get("versions", [])), key=_key)
+    specs, missing = {}, []
+    for version in versions:
+        try:
+            specs[version] = load_spec(version)
+        except Exception as error:  # a spec we cannot get is reported, not fatal to the report
+            missing.append(f"{version}: {error}")
+    exercised = sorted({s["operation"] for s in results["shapes"]})
+    operations = []
+    present = [v for v in versions if v in specs]
+    for operation in exercised:
+        method, template = operation.split(" ", 1)
+        shapes = {}
+        for version in present:
+            answer = specs[version].get("paths", {}).get(template, {}).get(method.lower())
+            if answer is None:
+                continue
+            codes = sorted(c for c in answer.get("responses", {}) if str(c).startswith("2"))
+            schema = answer["responses"][codes[0]].get("schema") if codes else None
+            shapes[version] = schema_shape(specs[version], schema)
+        changes = _changes(shapes, sorted(shapes, key=_key))
+        if changes:
+            operations.append({"operation": operation, "changes": changes})
+    return {"versions": present, "operations": operations, "missing": missing}
+
+
+def spec_conformance(results: dict) -> list[dict]:
+    """[{engine, api, operation, path, expected, actual, baseline, tests}] disagreements with the spec."""
+    found: dict[tuple, dict] = {}
+    for test in results["tests"]:
+        for m in test["schema_mismatches"]:
+            key = (test["engine"], m["api"], m["operation"], m["path"])
+            entry = found.setdefault(key, {"engine": test["engine"], "api": m["api"], "operation": m["operation"],
+                                           "path": m["path"], "expected": m["expected"], "actual": m["actual"],
+                                           "baseline": m["baseline"], "tests": 0})
+            entry["tests"] += 1
+    return [found[k] for k in sorted(found)]
+
+
+def spec_loader(spec_dir: Path | None) -> Callable[[str], dict]:
+    from openapi.specs import load_spec
+    return lambda version: load_spec(version, spec_dir)

@@ -1,0 +1,108 @@
+"""Spec fuzzing: schemathesis over every operation of the engine's spec, on an engine of its own, over unix and tcp.
+
+One test per engine, operation and transport. A test fails on findings that the engine's
+baseline (suites/baselines/ENGINE.yaml, `fuzz` entries) does not list; each finding carries a
+curl command. A last test per engine and transport checks the reach of the whole run.
+"""
+from __future__ import annotations
+
+import pytest
+
+from fixtures.baselines import known_fuzz_finding
+from fixtures.catalog import ENGINES
+from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, load_schema, operation_labels
+from fixtures.plugin import SETTINGS, TRANSCRIPT
+from openapi.specs import SpecUnavailable, load_spec
+
+pytestmark = pytest.mark.fuzz
+FUZZ_TRANSPORTS = ("unix", "tcp")
+REACH_TARGET = 0.7  # share of operations that must reach a 2xx answer at least once
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    settings = metafunc.config.stash[SETTINGS]
+    transports = [t for t in settings.transports if t in FUZZ_TRANSPORTS]
+    engines = [e for e in settings.engines if e in ENGINES]  # a disposable engine of its own: catalog engines only
+    if "operation" in metafunc.fixturenames:
+        pairs = []
+        for engine in engines:
+            try:
+                spec = load_spec(ENGINES[engine].api_version, settings.spec_dir)
+            except SpecUnavailable as error:
+                raise pytest.UsageError(f"fuzzing {engine}: {error}") from None
+            pairs += [(engine, label) for label in operation_labels(spec) if label not in EXCLUDED]
+        metafunc.parametrize(("engine_name", "operation"), pairs, ids=[f"{e}-{o}" for e, o in pairs])
+    elif "engine_name" in metafunc.fixturenames:
+        metafunc.parametrize("engine_name", engines)
+    metafunc.parametrize("transport", transports)
+
+
+_OUTCOMES: dict[tuple[str, str], list] = {}  # (engine, transport) -> outcomes, for the reach check
+
+
+@pytest.fixture
+def fuzz_engine(engine_pool, engine_name):
+    """An engine apart from the scenarios': fuzzing is destructive."""
+    return engine_pool.get(engine_name, role="fuzz")
+
+
+@pytest.fixture
+def fuzz_api(fuzz_engine, transport, pytestconfig):
+    """No /vX.Y prefix: the spec's basePath carries it. Every response goes to the transcript, the cases' too."""
+    record = pytestconfig.stash[TRANSCRIPT].recorder_for(f"{fuzz_engine.name}-fuzz {transport}")
+    with fuzz_engine.client(transport) as client:
+        client.session.hooks["response"].append(
+            lambda response, **_: record(response, response.elapsed.total_seconds(), client.curl(response.request)))
+        yield client
+
+
+_WORLDS: dict[str, FuzzWorld] = {}
+_SCHEMAS: dict[str, object] = {}
+
+
+@pytest.fixture
+def world(fuzz_engine, fuzz_api, engine_pool):
+    """Real objects for the cases to name, remade when an earlier case removed them."""
+    key = fuzz_engine.name  # one world per engine: both transports name the same objects
+    if key not in _WORLDS:
+        _WORLDS[key] = FuzzWorld(fuzz_api, fuzz_engine.registry is not None, engine_pool.workload_tar,
+                                 engine_pool.plugin_tar)
+    _WORLDS[key].api = fuzz_api
+    _WORLDS[key].ensure()
+    return _WORLDS[key]
+
+
+def test_operation(fuzz_engine, fuzz_api, world, engine_name, operation, transport, pytestconfig, request):
+    settings = pytestconfig.stash[SETTINGS]
+    assert fuzz_engine.api_version == ENGINES[engine_name].api_version, (
+        f"harness: {engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}")
+    version = fuzz_engine.api_version
+    if version not in _SCHEMAS:
+        _SCHEMAS[version] = load_schema(load_spec(version, settings.spec_dir))
+    outcome = fuzz_operation(_SCHEMAS[version], operation, fuzz_api, world, settings.fuzz_examples, settings.fuzz_seconds)
+    _OUTCOMES.setdefault((engine_name, transport), []).append(outcome)
+    new = []
+    for finding in outcome.findings.values():
+        known = known_fuzz_finding(engine_name, operation, finding.check)
+        request.node.user_properties.append(("fuzz_finding", {
+            "operation": operation, "check": finding.check, "status": finding.status, "count": finding.count,
+            "message": finding.message, "curl": finding.curl, "baseline": bool(known),
+            "class": known["class"] if known else "engine"}))
+        if not known:
+            new.append(finding)
+    request.node.user_properties.append(("fuzz", outcome.summary()))
+    assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
+    assert not new, f"{operation}: findings not in the {engine_name} baseline:\n" + "\n".join(
+        f"  {f.check} (x{f.count}, status {f.status}): {f.message.splitlines()[0] if f.message else ''}\n    {f.curl}"
+        for f in new)
+
+
+def test_reach(engine_name, transport):
+    """At least 70% of the operations fuzzed on this engine and transport reached a 2xx answer."""
+    outcomes = _OUTCOMES.get((engine_name, transport))
+    if not outcomes:
+        pytest.skip("no operation of this engine and transport was fuzzed in this run (deselected)")
+    reached = [o.operation for o in outcomes if o.reached]
+    missed = sorted(o.operation for o in outcomes if not o.reached)
+    assert len(reached) >= REACH_TARGET * len(outcomes), (
+        f"{len(reached)}/{len(outcomes)} operations reached 2xx; never: {', '.join(missed)}")

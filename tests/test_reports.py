@@ -1,0 +1,109 @@
+"""The results model, shapes, the gate and the merge, on small hand-made result sets."""
+import json
+
+import pytest
+
+from reports import __main__ as cli
+from reports import html, results
+from reports.compare import compare
+from reports.results import ResultsError, status_of
+from reports.shapes import body_shape, diff, generalize, schema_shape
+
+
+def _test(engine, flow, status, transport="unix", area="containers", mismatches=()):
+    return {"id": f"suites/test_{area}.py::{flow}[{engine}-{transport}]", "engine": engine, "transport": transport,
+            "area": area, "flow": flow, "api_version": "1.51", "status": status, "known": False, "message": "",
+            "duration": 0.1, "schema_mismatches": list(mismatches), "curl": None}
+
+
+def _results(engine, tests, shapes=(), api="1.51"):
+    return {"format": 1, "run": {}, "engines": {engine: {"version": "x", "api_version": api}}, "tests": tests,
+            "shapes": list(shapes), "errata": [], "versions": [api]}
+
+
+@pytest.mark.parametrize("outcome, when, message, xfail, assertion, expected", [
+    ("passed", "call", "", False, False, ("Pass", False)),
+    ("failed", "call", "assert 500 == 400", False, True, ("Fail", False)),
+    ("skipped", "call", "baseline: ...", True, False, ("Fail", True)),
+    ("failed", "call", "[XPASS(strict)] baseline", True, False, ("Pass", True)),
+    ("skipped", "setup", "unsupported: podman does not implement plugins", False, False, ("Unsupported", False)),
+    ("skipped", "setup", "external engine is reached only over unix", False, False, ("Disabled", False)),
+    ("failed", "setup", "harness: docker-28.5 could not start", False, False, ("Error", False)),
+    ("failed", "setup", "ConnectionError: refused", False, False, ("Error", False)),
+])
+def test_status_of_a_test(outcome, when, message, xfail, assertion, expected):
+    assert status_of(outcome, when, message, xfail, assertion) == expected
+
+
+def test_body_shape_merges_array_items_and_collapses_map_keys():
+    body = [{"Id": "a", "Labels": {"Foo": "x"}, "Ports": {"80/tcp": None}}, {"Id": "b", "Names": None}]
+    assert body_shape(body) == {"/*": "object", "/*/Id": "string", "/*/Labels": "object", "/*/Labels/*": "string",
+                                "/*/Ports": "object", "/*/Ports/*": "null", "/*/Names": "null"}
+
+
+def test_schema_shape_resolves_references():
+    spec = {"definitions": {"Port": {"type": "object", "properties": {"PrivatePort": {"type": "integer"}}}}}
+    schema = {"type": "array", "items": {"type": "object", "properties": {"Ports": {"type": "array", "items": {"$ref": "#/definitions/Port"}}}}}
+    assert schema_shape(spec, schema) == {"/*": "object", "/*/Ports": "array", "/*/Ports/*": "object",
+                                          "/*/Ports/*/PrivatePort": "number"}
+
+
+def test_diff_ignores_null_beside_the_same_type():
+    before = {"/A": "string", "/B": "array", "/C": "number"}
+    after = {"/A": "string", "/B": "array|null", "/C": "string", "/D": "object"}
+    assert diff(before, after) == {"added": ["/D"], "removed": [], "changed": [("/C", "number", "string")]}
+
+
+def test_generalize_makes_baseline_patterns():
+    assert generalize("/0/NetworkSettings/Networks/bridge/Aliases") == "/*/NetworkSettings/Networks/*/Aliases"
+
+
+def test_compare_finds_regressions_fixes_and_drift_across_an_upgrade():
+    shape = {"operation": "GET /info", "status": 200, "api": "1.45", "fields": {"/A": "string"}}
+    old = _results("docker-26.1", [_test("docker-26.1", "test_a", "Pass"), _test("docker-26.1", "test_b", "Fail")],
+                   [{**shape, "engine": "docker-26.1"}], api="1.45")
+    new = _results("docker-28.5", [_test("docker-28.5", "test_a", "Fail"), _test("docker-28.5", "test_b", "Pass")],
+                   [{**shape, "engine": "docker-28.5", "api": "1.51", "fields": {"/A": "string", "/B": "number"}}])
+    comparison = compare(old, new)
+    assert comparison.pairs == [("docker-26.1", "docker-28.5")]
+    assert [line.split(": ")[0] for line in comparison.regressions] == ["suites/test_containers.py::test_a[docker-28.5-unix]"]
+    assert len(comparison.fixes) == 1 and comparison.shape_drift == ["GET /info 200 +/B"]
+    assert comparison.gate_fails
+
+    allowed = compare(old, new, [{"test": "*::test_a[*", "reason": "accepted in review"}])
+    assert not allowed.gate_fails and "accepted in review" in allowed.allowed[0]
+
+
+def test_new_harness_error_fails_the_gate():
+    old = _results("e", [_test("e", "test_a", "Pass")])
+    assert compare(old, _results("e", [_test("e", "test_a", "Error")])).gate_fails
+    assert not compare(old, _results("e", [_test("e", "test_a", "Pass")])).gate_fails
+
+
+def test_merge_gives_the_summary_of_one_run():
+    one = _results("a", [_test("a", "t1", "Pass"), _test("a", "t2", "Fail", area="images")])
+    two = _results("b", [_test("b", "t1", "Unsupported", area="plugins")])
+    merged = results.merge([one, two])
+    assert results.summary(merged) == {**results.summary(one), **results.summary(two)}
+    assert set(merged["engines"]) == {"a", "b"}
+    assert "unsupported" in html.matrix(merged)
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    base, cand = tmp_path / "base.json", tmp_path / "cand.json"
+    base.write_text(json.dumps(_results("e", [_test("e", "test_a", "Pass")])))
+    cand.write_text(json.dumps(_results("e", [_test("e", "test_a", "Fail")])))
+    assert cli.main(["compare", str(base), str(base)]) == 0
+    assert cli.main(["compare", str(base), str(cand)]) == 1
+    assert "REGRESSION" in capsys.readouterr().out
+    assert cli.main(["compare", str(base), str(tmp_path / "none.json")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert cli.main(["merge", str(base), str(cand), "--out", str(tmp_path / "m")]) == 0
+    assert (tmp_path / "m" / "report.html").is_file()
+
+
+def test_results_load_refuses_other_files(tmp_path):
+    other = tmp_path / "junit.xml"
+    other.write_text("<testsuites/>")
+    with pytest.raises(ResultsError, match="not a results file"):
+        results.load(other)
