@@ -37,7 +37,10 @@ def test_create_start_wait_logs_delete(api, made, check):
 
 def test_running_then_stopped_with_its_exit_code(api, made, check):
     """A started container is Running and listed; stop ends it with the code its TERM handler gives."""
-    container = made.running(["sh", "-c", "trap 'exit 3' TERM; sleep 300 & wait"])
+    container = made.running(["sh", "-c", "trap 'exit 3' TERM; echo trapped; sleep 300 & wait"])
+    # Running comes before the shell has set its trap: a TERM sent earlier would be ignored, then killed
+    until(lambda: "trapped" in demux(api.get(f"/containers/{container}/logs", params={"stdout": 1}).content)[0],
+          10, "the container's TERM handler in place")
     inspected = check(api.get(f"/containers/{container}/json"), 200, "GET /containers/{id}/json")
     assert inspected["State"]["Running"] is True
     assert container in [c["Id"] for c in check(api.get("/containers/json"), 200, "GET /containers/json")]

@@ -1,0 +1,238 @@
+"""python -m reports.bench: how fast the suite is, against baselines measured in the same run.
+
+Writes reports/bench.json and prints a table. The headline is each ratio to its in-run baseline:
+- ready: the suite's engine ready time (all three transports answer) against the engine's own (a
+  bare poller on its unix socket, every 2 ms, from the same start); median of --starts starts;
+- latency: GET /_ping and GET /containers/json through the suite's client against one curl
+  process fetching the same URLs (keep-alive), median of --requests, per transport;
+- suites: wall time of the scenario suites per transport against the same documented flows done
+  by plain curl (one process per request, as a user would script them);
+- fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import docker
+
+from fixtures import host as host_engine
+from fixtures.catalog import ENGINES, UnknownEngine, engine_spec
+from fixtures.cleanup import Run, remove_run, sweep
+from fixtures.engines import TRANSPORTS, EnginePool
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _raw_ping(path: str) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(0.5)
+            sock.connect(path)
+            sock.sendall(b"GET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def ready_times(pool: EnginePool, name: str, starts: int) -> dict:
+    """The suite's ready time and the engine's own, from the same starts."""
+    suite, own = [], []
+    for index in range(starts):
+        first: dict[str, float] = {}
+
+        def poll(socket_path: str) -> None:
+            started = time.monotonic()
+
+            def run() -> None:
+                while time.monotonic() - started < 90:
+                    if _raw_ping(socket_path):
+                        first["at"] = time.monotonic() - started
+                        return
+                    time.sleep(0.002)
+            threading.Thread(target=run, daemon=True).start()
+
+        pool.on_started = poll
+        engine = pool.get(name, role=f"bench{index}")
+        suite.append(engine.ready_seconds)
+        own.append(first.get("at", float("nan")))
+        engine.stop()
+    return {"suite_s": statistics.median(suite), "own_s": statistics.median(own),
+            "added_s": statistics.median(s - o for s, o in zip(suite, own)), "samples": len(suite)}
+
+
+def _curl_base(engine, transport: str) -> tuple[list[str], str]:
+    address = engine.addresses[transport]
+    if transport == "unix":
+        return ["--unix-socket", address.removeprefix("unix://")], "http://localhost"
+    hostport = address.removeprefix("tcp://")
+    if transport == "tls":
+        tls = engine.tls
+        return ["--cacert", tls.ca, "--cert", tls.cert, "--key", tls.key], f"https://{hostport}"
+    return [], f"http://{hostport}"
+
+
+def latency(engine, transport: str, requests: int) -> dict:
+    out = {}
+    client = engine.client(transport, engine.api_version)
+    args, base = _curl_base(engine, transport)
+    for path in ("/_ping", "/containers/json"):
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            assert client.get(path).status_code == 200
+            samples.append(time.perf_counter() - started)
+        url = f"{base}/v{engine.api_version}{path}"
+        curl = subprocess.run(["curl", "-s", *args, "-o", "/dev/null", "-w", "%{time_total}\\n"] + [url] * requests,
+                              capture_output=True, text=True, timeout=300, check=True)
+        by_curl = [float(line) for line in curl.stdout.split()]
+        out[path] = {"suite_ms": statistics.median(samples) * 1000, "curl_ms": statistics.median(by_curl) * 1000}
+        out[path]["ratio"] = out[path]["suite_ms"] / out[path]["curl_ms"]
+    client.close()
+    return out
+
+
+def curl_flows(engine, transport: str) -> float:
+    """The documented flows, one curl process per request: seconds."""
+    args, base = _curl_base(engine, transport)
+    prefix = f"{base}/v{engine.api_version}"
+
+    def curl(method: str, path: str, body: str | None = None, *extra: str) -> str:
+        command = ["curl", "-sS", "-f", *args, "-X", method, *extra]
+        if body is not None:
+            command += ["-H", "Content-Type: application/json", "-d", body]
+        return subprocess.run([*command, prefix + path], capture_output=True, text=True, timeout=120, check=True).stdout
+
+    started = time.monotonic()
+    name = f"bench-{os.getpid()}-{transport}"
+    curl("GET", "/_ping"), curl("GET", "/version"), curl("GET", "/info")
+    curl("POST", "/images/create?fromImage=alpine&tag=latest")
+    curl("GET", "/images/json")
+    container = json.loads(curl("POST", "/containers/create", '{"Image": "alpine", "Cmd": ["echo", "Hello, World!"]}'))["Id"]
+    curl("GET", "/containers/json?all=1")
+    curl("POST", f"/containers/{container}/start"), curl("POST", f"/containers/{container}/wait")
+    curl("GET", f"/containers/{container}/logs?stdout=1&stderr=1"), curl("DELETE", f"/containers/{container}")
+    running = json.loads(curl("POST", "/containers/create", '{"Image": "alpine", "Cmd": ["sleep", "30"]}'))["Id"]
+    curl("POST", f"/containers/{running}/start")
+    exec_id = json.loads(curl("POST", f"/containers/{running}/exec", '{"Cmd": ["echo", "hi"], "AttachStdout": true}'))["Id"]
+    curl("POST", f"/exec/{exec_id}/start", '{"Detach": false}'), curl("GET", f"/exec/{exec_id}/json")
+    network = json.loads(curl("POST", "/networks/create", json.dumps({"Name": name, "Driver": "bridge"})))["Id"]
+    curl("POST", f"/networks/{network}/connect", json.dumps({"Container": running}))
+    curl("POST", f"/networks/{network}/disconnect", json.dumps({"Container": running}))
+    curl("DELETE", f"/networks/{network}"), curl("GET", "/networks")
+    curl("POST", "/volumes/create", json.dumps({"Name": name})), curl("GET", "/volumes"), curl("DELETE", f"/volumes/{name}")
+    curl("POST", f"/containers/{running}/stop?t=0"), curl("DELETE", f"/containers/{running}")
+    curl("GET", f"/events?since={int(time.time()) - 5}&until={int(time.time()) + 1}")
+    return time.monotonic() - started
+
+
+def suite_wall(engine_name: str, transport: str, extra: list[str]) -> float:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pytest", "suites", "-m", "not fuzz and not transports", "-q",
+                           "--engine", engine_name, "--transport", transport, "-p", "no:randomly",
+                           "--results", f"reports/output/bench-{transport}.json", *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"pytest failed to run: {done.stdout[-300:]}{done.stderr[-300:]}")
+    return time.monotonic() - started
+
+
+def fuzz_rates(engine_name: str) -> dict:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pytest", "suites/test_fuzz.py", "-q", "--engine", engine_name,
+                    "--transport", "unix", "--fuzz-examples", "3", "--results", "reports/output/bench-fuzz.json"],
+                   cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    minutes = (time.monotonic() - started) / 60
+    tests = [t for t in json.loads((ROOT / "reports/output/bench-fuzz.json").read_text())["tests"] if t.get("fuzz")]
+    cases = sum(t["fuzz"]["cases"] for t in tests)
+    seconds = sum(t["duration"] for t in tests)
+    reached = sum(1 for t in tests if t["fuzz"]["reached_2xx"])
+    return {"operations": len(tests), "cases": cases, "cases_per_s": cases / seconds if seconds else 0,
+            "reached_2xx": reached, "reached_per_min": reached / minutes if minutes else 0}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reports.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", default="docker-28.5")
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--out", default="reports/bench.json")
+    parser.add_argument("--no-fuzz", action="store_true", help="leave out the fuzz throughput (about 3 minutes)")
+    args = parser.parse_args(argv)
+    try:
+        engine_spec(args.engine)
+    except UnknownEngine as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    if args.engine not in ENGINES or args.starts < 1 or args.requests < 1:
+        print("bench: give a catalog engine, and --starts and --requests of 1 or more", file=sys.stderr)
+        return 2
+    host_engine.up()
+    host = docker.from_env(timeout=120)
+    sweep(host)
+    run = Run.new()
+    pool = EnginePool(host, run, say=lambda line: print(f"  {line}", flush=True))
+    result: dict = {"engine": args.engine}
+    try:
+        print(f"bench: ready time of {args.engine}, {args.starts} starts", flush=True)
+        result["ready"] = ready_times(pool, args.engine, args.starts)
+        pool.on_started = None
+        engine = pool.get(args.engine)
+        print(f"bench: latency, {args.requests} requests per URL and transport", flush=True)
+        result["latency"] = {t: latency(engine, t, args.requests) for t in TRANSPORTS}
+        print("bench: documented flows by curl, per transport", flush=True)
+        result["flows_curl_s"] = {t: curl_flows(engine, t) for t in TRANSPORTS}
+    finally:
+        pool.close()
+        remove_run(host, run)
+    print("bench: scenario suites, per transport, then all three with -n 2", flush=True)
+    result["suites_s"] = {t: suite_wall(args.engine, t, []) for t in TRANSPORTS}
+    result["suites_all_n2_s"] = suite_wall_all(args.engine)
+    result["suites_ratio"] = {t: result["suites_s"][t] / result["flows_curl_s"][t] for t in TRANSPORTS}
+    if not args.no_fuzz:
+        print("bench: fuzz throughput (unix, 3 cases per operation and phase)", flush=True)
+        result["fuzz"] = fuzz_rates(args.engine)
+    out = ROOT / args.out
+    out.write_text(json.dumps(result, indent=1))
+    print("\n".join(table(result)))
+    print(f"bench: {out}")
+    return 0
+
+
+def suite_wall_all(engine_name: str) -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pytest", "suites", "-m", "not fuzz", "-q", "-n", "2", "--engine", engine_name,
+                    "--results", "reports/output/bench-n2.json"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    return time.monotonic() - started
+
+
+def table(result: dict) -> list[str]:
+    ready = result["ready"]
+    lines = [f"{'measure':<44}{'suite':>10}{'baseline':>10}{'ratio':>8}",
+             f"{'engine ready (s), median of ' + str(ready['samples']):<44}{ready['suite_s']:>10.3f}{ready['own_s']:>10.3f}"
+             f"{ready['suite_s'] / ready['own_s']:>8.2f}   (+{ready['added_s']:.3f} s)"]
+    for transport, paths in result["latency"].items():
+        for path, m in paths.items():
+            lines.append(f"{'GET ' + path + ' ms, ' + transport:<44}{m['suite_ms']:>10.3f}{m['curl_ms']:>10.3f}{m['ratio']:>8.2f}")
+    for transport, seconds in result["suites_s"].items():
+        lines.append(f"{'scenario suites s, ' + transport + ' (vs curl flows)':<44}{seconds:>10.1f}"
+                     f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}")
+    lines.append(f"{'scenario suites s, all transports, -n 2':<44}{result['suites_all_n2_s']:>10.1f}")
+    if "fuzz" in result:
+        fuzz = result["fuzz"]
+        lines.append(f"fuzz: {fuzz['cases']} cases, {fuzz['cases_per_s']:.1f} cases/s, {fuzz['reached_2xx']}/"
+                     f"{fuzz['operations']} operations reached 2xx, {fuzz['reached_per_min']:.1f} per minute")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
