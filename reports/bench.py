@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -91,7 +92,8 @@ def latency(engine, transport: str, requests: int) -> dict:
             assert client.get(path).status_code == 200
             samples.append(time.perf_counter() - started)
         url = f"{base}/v{engine.api_version}{path}"
-        curl = subprocess.run(["curl", "-s", *args, "-o", "/dev/null", "-w", "%{time_total}\\n"] + [url] * requests,
+        urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]  # -o counts per URL
+        curl = subprocess.run(["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
                               capture_output=True, text=True, timeout=300, check=True)
         by_curl = [float(line) for line in curl.stdout.split()]
         out[path] = {"suite_ms": statistics.median(samples) * 1000, "curl_ms": statistics.median(by_curl) * 1000}
@@ -134,7 +136,8 @@ def curl_flows(engine, transport: str) -> float:
     return time.monotonic() - started
 
 
-def suite_wall(engine_name: str, transport: str, extra: list[str]) -> float:
+def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[float, float]:
+    """Wall time of a pytest run of the suites on one transport, and the time in its tests alone."""
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "pytest", "suites", "-m", "not fuzz and not transports", "-q",
                            "--engine", engine_name, "--transport", transport, "-p", "no:randomly",
@@ -142,7 +145,9 @@ def suite_wall(engine_name: str, transport: str, extra: list[str]) -> float:
                           cwd=ROOT, capture_output=True, text=True, timeout=1800)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"pytest failed to run: {done.stdout[-300:]}{done.stderr[-300:]}")
-    return time.monotonic() - started
+    wall = time.monotonic() - started
+    tests = json.loads((ROOT / f"reports/output/bench-{transport}.json").read_text())["tests"]
+    return wall, sum(t["duration"] for t in tests)
 
 
 def fuzz_rates(engine_name: str) -> dict:
@@ -194,8 +199,11 @@ def main(argv: list[str]) -> int:
     finally:
         pool.close()
         remove_run(host, run)
+        shutil.rmtree(run.temp_dir(), ignore_errors=True)
     print("bench: scenario suites, per transport, then all three with -n 2", flush=True)
-    result["suites_s"] = {t: suite_wall(args.engine, t, []) for t in TRANSPORTS}
+    walls = {t: suite_wall(args.engine, t, []) for t in TRANSPORTS}
+    result["suites_s"] = {t: wall for t, (wall, _) in walls.items()}
+    result["suites_tests_s"] = {t: tests for t, (_, tests) in walls.items()}  # no interpreter or engine start
     result["suites_all_n2_s"] = suite_wall_all(args.engine)
     result["suites_ratio"] = {t: result["suites_s"][t] / result["flows_curl_s"][t] for t in TRANSPORTS}
     if not args.no_fuzz:
@@ -225,7 +233,8 @@ def table(result: dict) -> list[str]:
             lines.append(f"{'GET ' + path + ' ms, ' + transport:<44}{m['suite_ms']:>10.3f}{m['curl_ms']:>10.3f}{m['ratio']:>8.2f}")
     for transport, seconds in result["suites_s"].items():
         lines.append(f"{'scenario suites s, ' + transport + ' (vs curl flows)':<44}{seconds:>10.1f}"
-                     f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}")
+                     f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}"
+                     f"   ({result['suites_tests_s'][transport]:.1f} s in tests)")
     lines.append(f"{'scenario suites s, all transports, -n 2':<44}{result['suites_all_n2_s']:>10.1f}")
     if "fuzz" in result:
         fuzz = result["fuzz"]

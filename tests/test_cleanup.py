@@ -30,3 +30,25 @@ def test_labels_and_names_of_a_worker():
     run = Run.new("abc", worker="gw1")
     assert run.labels == {RUN_LABEL: "abc", OWNER_LABEL: run.owner}
     assert run.prefix == "engine-conformance-abc-gw1"
+
+
+class _Thing:
+    def __init__(self, name, labels, removed):
+        self.name, self.labels, self.attrs, self._removed = name, labels, {"Labels": labels}, removed
+
+    def remove(self, **_):
+        self._removed.append(self.name)
+
+
+def test_a_worker_removes_its_own_objects_not_its_siblings():
+    from types import SimpleNamespace
+
+    from fixtures.cleanup import remove_run
+
+    mine, sibling = Run.new("abc", worker="gw0"), Run("abc", "host:1:1", "gw1")
+    removed: list[str] = []
+    containers = [_Thing("mine", mine.labels, removed), _Thing("sibling's", sibling.labels, removed)]
+    client = SimpleNamespace(containers=SimpleNamespace(list=lambda **_: containers),
+                             networks=SimpleNamespace(list=lambda **_: []), volumes=SimpleNamespace(list=lambda **_: []))
+    assert remove_run(client, mine) == ["container mine"]
+    assert removed == ["mine"]
