@@ -160,11 +160,25 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "engines": engines, "tests": tests, "shapes": shapes,
         "errata": sorted({e.id for v in versions for e in applicable(v)}),
         "versions": versions,
+        "specs": _spec_sources(versions, config.stash[SETTINGS].spec_dir),
     }
     config.stash[RESULTS] = data
     if engines or tests:
         results.write(data, config.rootpath / config.stash[SETTINGS].results)
         _shorten_environment(config, data)
+
+
+def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
+    """Where the spec of each API version came from: baselines hold for moby's api/docs specs."""
+    from openapi.specs import SpecUnavailable, load_spec
+
+    sources = {}
+    for version in versions:
+        try:
+            sources[version] = load_spec(version, spec_dir).get("x-source", "?")
+        except SpecUnavailable as error:
+            sources[version] = f"unavailable: {error}"
+    return sources
 
 
 def _shorten_environment(config: pytest.Config, data: dict) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.baselines import known_fuzz_finding
 from fixtures.catalog import ENGINES
-from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, load_schema, operation_labels
+from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.plugin import SETTINGS, TRANSCRIPT
 from openapi.specs import SpecUnavailable, load_spec
 
@@ -81,20 +81,36 @@ def test_operation(fuzz_engine, fuzz_api, world, engine_name, operation, transpo
         _SCHEMAS[version] = load_schema(load_spec(version, settings.spec_dir))
     outcome = fuzz_operation(_SCHEMAS[version], operation, fuzz_api, world, settings.fuzz_examples, settings.fuzz_seconds)
     _OUTCOMES.setdefault((engine_name, transport), []).append(outcome)
+    assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
+    _judge(outcome, engine_name, request)
+
+
+def test_stateful(fuzz_engine, fuzz_api, world, engine_name, transport, pytestconfig, request):
+    """Sequences of calls where later calls name what earlier answers created (links inferred from the spec)."""
+    settings = pytestconfig.stash[SETTINGS]
+    version = fuzz_engine.api_version
+    if version not in _SCHEMAS:
+        _SCHEMAS[version] = load_schema(load_spec(version, settings.spec_dir))
+    outcome = fuzz_stateful(_SCHEMAS[version], fuzz_api, settings.fuzz_examples * 2, settings.fuzz_seconds * 5)
+    assert outcome.cases > 0, f"harness: no stateful step could be sent ({outcome.notes})"
+    _judge(outcome, engine_name, request)
+
+
+def _judge(outcome, engine_name: str, request: pytest.FixtureRequest) -> None:
+    """Report every finding; fail on those the engine's baseline lacks."""
     new = []
     for finding in outcome.findings.values():
-        known = known_fuzz_finding(engine_name, operation, finding.check)
+        known = known_fuzz_finding(engine_name, finding.operation, finding.check)
         request.node.user_properties.append(("fuzz_finding", {
-            "operation": operation, "check": finding.check, "status": finding.status, "count": finding.count,
+            "operation": finding.operation, "check": finding.check, "status": finding.status, "count": finding.count,
             "message": finding.message, "curl": finding.curl, "baseline": bool(known),
             "class": known["class"] if known else "engine"}))
         if not known:
             new.append(finding)
     request.node.user_properties.append(("fuzz", outcome.summary()))
-    assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
-    assert not new, f"{operation}: findings not in the {engine_name} baseline:\n" + "\n".join(
-        f"  {f.check} (x{f.count}, status {f.status}): {f.message.splitlines()[0] if f.message else ''}\n    {f.curl}"
-        for f in new)
+    assert not new, f"{outcome.operation}: findings not in the {engine_name} baseline:\n" + "\n".join(
+        f"  {f.operation} {f.check} (x{f.count}, status {f.status}): {f.message.splitlines()[0] if f.message else ''}"
+        f"\n    {f.curl}" for f in new)
 
 
 def test_reach(engine_name, transport):
