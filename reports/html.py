@@ -107,10 +107,16 @@ def flows(results: dict) -> str:
             text = f"<a href='#t{index}'>{symbol}</a>" if test["status"] in (FAIL, ERROR) else symbol
             row.append(_td(text + (f"<small>×{len(tests)}</small>" if len(tests) > 1 else ""), CELL[test["status"]], raw=True))
         rows.append(row)
-    head = ["flow", *[f"{e} {t}" for e, t in columns]]
-    width = f"{60 / max(len(columns), 1):.1f}%"
-    legend = "<p>✓ pass · ✗ fail (* known: in the engine's baseline) · U unsupported · – disabled · E harness error</p>"
-    return "<h2>Flows by engine and transport</h2>" + legend + _table(head, rows, ["40%"] + [width] * len(columns))
+    width = f"{68 / max(len(columns), 1):.1f}%"
+    legend = ("<p>✓ pass · ✗ fail (* known: in the engine's baseline) · U unsupported · – disabled · E harness error; "
+              "— tests of no single transport</p>")
+    engines = list(dict.fromkeys(e for e, _ in columns))  # two header rows: engines over their transports
+    head = ("<tr><th rowspan='2'>flow</th>" + "".join(
+        f"<th colspan='{sum(1 for c in columns if c[0] == e)}'>{escape(e)}</th>" for e in engines) + "</tr><tr>"
+        + "".join(f"<th>{escape(t if t != '-' else '—')}</th>" for _, t in columns) + "</tr>")
+    cols = "".join(f"<col style='width:{w}'>" for w in ["32%"] + [width] * len(columns))
+    body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
+    return f"<h2>Flows by engine and transport</h2>{legend}<table><colgroup>{cols}</colgroup>{head}{body}</table>"
 
 
 def failures(results: dict) -> str:
