@@ -6,6 +6,8 @@ curl command. A last test per engine and transport checks the reach of the whole
 """
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from fixtures.baselines import known_fuzz_finding
@@ -57,7 +59,12 @@ def fuzz_api(fuzz_engine, transport, pytestconfig):
 
 
 _WORLDS: dict[str, FuzzWorld] = {}
-_SCHEMAS: dict[str, object] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _schema(version: str, spec_dir):
+    """The schemathesis schema of an API version, loaded once per run."""
+    return load_schema(load_spec(version, spec_dir))
 
 
 @pytest.fixture
@@ -76,10 +83,7 @@ def test_operation(fuzz_engine, fuzz_api, world, engine_name, operation, transpo
     settings = pytestconfig.stash[SETTINGS]
     assert fuzz_engine.api_version == ENGINES[engine_name].api_version, (
         f"harness: {engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}")
-    version = fuzz_engine.api_version
-    if version not in _SCHEMAS:
-        _SCHEMAS[version] = load_schema(load_spec(version, settings.spec_dir))
-    outcome = fuzz_operation(_SCHEMAS[version], operation, fuzz_api, world, settings.fuzz_examples, settings.fuzz_seconds)
+    outcome = fuzz_operation(_schema(fuzz_engine.api_version, settings.spec_dir), operation, fuzz_api, world, settings.fuzz_examples, settings.fuzz_seconds)
     _OUTCOMES.setdefault((engine_name, transport), []).append(outcome)
     assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
     _judge(outcome, engine_name, request)
@@ -88,10 +92,7 @@ def test_operation(fuzz_engine, fuzz_api, world, engine_name, operation, transpo
 def test_stateful(fuzz_engine, fuzz_api, world, engine_name, transport, pytestconfig, request):
     """Sequences of calls where later calls name what earlier answers created (links inferred from the spec)."""
     settings = pytestconfig.stash[SETTINGS]
-    version = fuzz_engine.api_version
-    if version not in _SCHEMAS:
-        _SCHEMAS[version] = load_schema(load_spec(version, settings.spec_dir))
-    outcome = fuzz_stateful(_SCHEMAS[version], fuzz_api, settings.fuzz_examples * 2, settings.fuzz_seconds * 5)
+    outcome = fuzz_stateful(_schema(fuzz_engine.api_version, settings.spec_dir), fuzz_api, settings.fuzz_examples * 2, settings.fuzz_seconds * 5)
     assert outcome.cases > 0, f"harness: no stateful step could be sent ({outcome.notes})"
     # Its sequences follow the ids and orders the engine answers with, so they differ from run to run:
     # its findings are reported (with curl commands) but only the single-operation phases gate a run.
