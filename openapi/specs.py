@@ -1,12 +1,18 @@
-"""Where the suite gets the Engine API spec of an API version, in this order:
+"""The Engine API specs the suite checks against: one set, the same bytes from whichever source answers.
 
-1. a directory given by configuration (--spec-dir or CONFORMANCE_SPEC_DIR): v1.NN.yaml files;
-2. the local cache (~/.cache/engine-conformance/openapi);
-3. moby's api/docs/v1.NN.yaml at a pinned commit, checked against openapi/SHA256SUMS, then cached;
-4. for the API version of an engine Debian ships (1.41, 1.45, 1.51): the api/swagger.yaml of that
-   release from Debian's golang-github-docker-docker-dev, checked against the pinned sum of
-   engine/docker-RELEASE.yaml, then cached.
-Upstream spec files are never part of this repository.
+The set is moby release v28.5.2's docs/api/v1.25.yaml ... v1.51.yaml (v1.51 is that release's
+api/swagger.yaml), pinned by sha256 in openapi/SHA256SUMS; baselines and errata are made against
+it. The spec of an API version comes from, in this order:
+
+1. a directory given by configuration (--spec-dir or CONFORMANCE_SPEC_DIR): v1.NN.yaml files of
+   the user's choosing, used as they are;
+2. the cache (~/.cache/engine-conformance/openapi/v28.5.2/), checked against the pinned sums: a
+   file that does not match is fetched again;
+3. GitHub: moby/moby at tag v28.5.2;
+4. Debian's source package docker.io 28.5.2, whose orig tarball holds the same files (one
+   download brings every version; Debian's mirror answers where GitHub does not).
+Every spec is reported by where it came from, a cached one by its original source. Upstream spec
+files are never part of this repository.
 """
 from __future__ import annotations
 
@@ -21,10 +27,13 @@ import yaml
 from openapi import debian
 from openapi.errata import apply_errata
 
-UPSTREAM_COMMIT = "b985e2313a8676e18072b442911fc8f64f17d440"  # moby/moby master the sums were taken at
-UPSTREAM_URL = "https://raw.githubusercontent.com/moby/moby/{commit}/api/docs/v{version}.yaml"
+SPEC_RELEASE = "28.5.2"  # the moby release whose docs/api specs are the suite's spec set
+GITHUB = "https://raw.githubusercontent.com/moby/moby/v{release}/{path}"
 SUMS_FILE = Path(__file__).parent / "SHA256SUMS"
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "engine-conformance" / "openapi"
+CACHE_ROOT = Path(os.environ.get("CONFORMANCE_CACHE_DIR")
+                  or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "engine-conformance")
+CACHE_DIR = CACHE_ROOT / "openapi" / f"v{SPEC_RELEASE}"
+RELEASES_CACHE = CACHE_ROOT / "openapi" / "releases"
 DOWNLOAD_TIMEOUT = 60
 
 
@@ -32,12 +41,21 @@ class SpecUnavailable(RuntimeError):
     pass
 
 
+@functools.cache
 def pinned_sums() -> dict[str, str]:
+    """File name -> sha256: v1.NN.yaml for the spec set, engine/docker-RELEASE.yaml for release swaggers."""
     sums = {}
     for line in SUMS_FILE.read_text().splitlines():
-        digest, _, name = line.partition("  ")
-        sums[name.strip()] = digest
+        if line.strip() and not line.startswith("#"):
+            digest, _, name = line.partition("  ")
+            sums[name.strip()] = digest
     return sums
+
+
+def set_versions() -> list[str]:
+    """The API versions of the spec set, oldest first."""
+    versions = [name[1:-5] for name in pinned_sums() if name.startswith("v")]
+    return sorted(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
 
 
 def spec_dir_setting() -> Path | None:
@@ -51,46 +69,104 @@ def spec_text(version: str, spec_dir: Path | None = None) -> tuple[str, str]:
     spec_dir = spec_dir or spec_dir_setting()
     if spec_dir and (spec_dir / name).is_file():
         return (spec_dir / name).read_text(), str(spec_dir / name)
-    cached = CACHE_DIR / name
-    release = debian.release_of(version)
-    for candidate in (cached, CACHE_DIR / f"docker-{release}.yaml"):
-        if candidate.is_file():
-            return candidate.read_text(), str(candidate)
     expected = pinned_sums().get(name)
     if not expected:
-        raise SpecUnavailable(f"no pinned spec for API {version}: give a directory holding {name} with --spec-dir")
-    url = UPSTREAM_URL.format(commit=UPSTREAM_COMMIT, version=version)
+        raise SpecUnavailable(f"API {version} is not in the suite's spec set (moby v{SPEC_RELEASE}: API "
+                              f"{set_versions()[0]} to {set_versions()[-1]}): give a directory holding {name} "
+                              "with --spec-dir")
+    cached = _cached(CACHE_DIR / name, expected)
+    if cached:
+        return cached
+    corrupt = (CACHE_DIR / name).is_file()
+    try:
+        return _fetch_from_github(f"docs/api/{name}", expected, CACHE_DIR / name)
+    except SpecUnavailable as github:
+        try:
+            return _fetch_set_from_debian(name)
+        except SpecUnavailable as from_debian:
+            what = f"the cached {CACHE_DIR / name} is corrupt (sha256 mismatch); " if corrupt else ""
+            raise SpecUnavailable(f"{what}cannot get the spec of API {version} ({github}; {from_debian}): "
+                                  f"give a directory holding {name} with --spec-dir or CONFORMANCE_SPEC_DIR") from None
+
+
+def release_spec_text(release: str) -> tuple[str, str]:
+    """api/swagger.yaml as engine RELEASE ships it (for comparing a release with the spec set), and its source."""
+    name = f"engine/docker-{release}.yaml"
+    expected = pinned_sums().get(name)
+    if not expected:
+        raise SpecUnavailable(f"no pinned swagger.yaml for docker {release}: pinned are "
+                              f"{', '.join(n[14:-5] for n in pinned_sums() if n.startswith('engine/'))}")
+    cache = RELEASES_CACHE / f"docker-{release}.yaml"
+    cached = _cached(cache, expected)
+    if cached:
+        return cached
+    try:
+        return _fetch_from_github("api/swagger.yaml", expected, cache, release)
+    except SpecUnavailable as github:
+        try:
+            source, content = debian.release_swagger(release)
+        except (requests.RequestException, debian.NotInDebian, OSError) as error:
+            raise SpecUnavailable(f"cannot get docker {release}'s swagger.yaml ({github}; Debian: {error})") from None
+        return _keep(content, expected, source, cache), source
+
+
+def _cached(path: Path, expected: str) -> tuple[str, str] | None:
+    """A cached file and its original source, when its sha256 is the pinned one."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(content).hexdigest() != expected:
+        return None
+    source_file = path.with_name(path.name + ".source")
+    source = source_file.read_text().strip() if source_file.is_file() else f"cache {path}"
+    return content.decode(), source
+
+
+_UNREACHABLE: dict[str, str] = {}  # source -> why it failed, so that a run asks an unreachable host once
+
+
+def _fetch_from_github(path: str, expected: str, cache: Path, release: str = SPEC_RELEASE) -> tuple[str, str]:
+    if "github" in _UNREACHABLE:
+        raise SpecUnavailable(f"GitHub: {_UNREACHABLE['github']}")
+    url = GITHUB.format(release=release, path=path)
     try:
         response = requests.get(url, timeout=DOWNLOAD_TIMEOUT)
         response.raise_for_status()
-        return _checked(response.content, expected, url, cached), url
     except requests.RequestException as error:
-        upstream = f"{type(error).__name__}"
-    return _from_debian(version, upstream)
+        _UNREACHABLE["github"] = type(error).__name__
+        raise SpecUnavailable(f"GitHub: {type(error).__name__}") from None
+    return _keep(response.content, expected, url, cache), url
 
 
-def _from_debian(version: str, upstream: str) -> tuple[str, str]:
-    release = debian.release_of(version)
-    name = f"v{version}.yaml"
-    if release is None:
-        raise SpecUnavailable(f"cannot download the spec of API {version} ({upstream}): "
-                              f"give a directory holding {name} with --spec-dir or CONFORMANCE_SPEC_DIR")
-    source = f"Debian {debian.PACKAGE} ({release})"
+def _fetch_set_from_debian(name: str) -> tuple[str, str]:
+    """Every file of the spec set from Debian's source package (one download), cached; the one asked for."""
+    if "debian" in _UNREACHABLE:
+        raise SpecUnavailable(f"Debian: {_UNREACHABLE['debian']}")
     try:
-        content = debian.swagger(version)
-    except (requests.RequestException, debian.NotInDebian, OSError) as error:
-        raise SpecUnavailable(f"cannot download the spec of API {version} ({upstream}) nor take it from {source} "
-                              f"({error}): give a directory holding {name} with --spec-dir") from None
-    sums_name = f"engine/docker-{release}.yaml"
-    return _checked(content, pinned_sums().get(sums_name, ""), source, CACHE_DIR / f"docker-{release}.yaml"), source
+        source, files = debian.spec_set(SPEC_RELEASE)
+    except (requests.RequestException, debian.NotInDebian, OSError, EOFError) as error:
+        _UNREACHABLE["debian"] = f"{type(error).__name__}: {error}"[:200]
+        raise SpecUnavailable(f"Debian: {_UNREACHABLE['debian']}") from None
+    sums = pinned_sums()
+    for file, content in files.items():
+        if file in sums and hashlib.sha256(content).hexdigest() == sums[file]:
+            _keep(content, sums[file], source, CACHE_DIR / file)
+    cached = _cached(CACHE_DIR / name, sums[name])
+    if cached is None:
+        raise SpecUnavailable(f"Debian: {source} holds no {name} of the pinned sha256")
+    return cached
 
 
-def _checked(content: bytes, expected: str, source: str, cache: Path) -> str:
-    """The text, once its sha256 is the pinned one; cached for the next runs."""
+def _keep(content: bytes, expected: str, source: str, cache: Path) -> str:
+    """The text, once its sha256 is the pinned one; cached with its source for the next runs."""
     if hashlib.sha256(content).hexdigest() != expected:
         raise SpecUnavailable(f"{source} does not match its pinned sha256: not used")
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(content)
+    for path, data in ((cache.with_name(cache.name + ".source"), source.encode()), (cache, content)):
+        partial = path.with_name(f".{path.name}.{os.getpid()}")  # parallel workers never read half a file
+        partial.write_bytes(data)
+        os.replace(partial, path)
     return content.decode()
 
 
@@ -98,7 +174,10 @@ def _checked(content: bytes, expected: str, source: str, cache: Path) -> str:
 def load_spec(version: str, spec_dir: Path | None = None) -> dict:
     """The spec of an API version as a dict, errata applied, status codes as strings."""
     text, source = spec_text(version, spec_dir)
-    spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        raise SpecUnavailable(f"{source}: not valid YAML ({getattr(error, 'problem', error)})") from None
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:

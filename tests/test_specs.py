@@ -1,7 +1,11 @@
-"""Spec acquisition: the Debian package source's parsing of an index and of a .deb."""
+"""Spec acquisition: Debian's indexes and archives, the pinned set, the checked cache, one-line failures."""
+import hashlib
+import io
+import tarfile
+
 import pytest
 
-from openapi import debian
+from openapi import debian, specs
 
 
 def _ar(members: dict[str, bytes]) -> bytes:
@@ -9,6 +13,16 @@ def _ar(members: dict[str, bytes]) -> bytes:
     for name, data in members.items():
         out += f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(data):<10}`\n".encode() + data + (b"\n" if len(data) % 2 else b"")
     return out
+
+
+def _tar_xz(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:xz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
 
 
 def test_a_deb_member_is_found_past_odd_sized_ones():
@@ -24,5 +38,73 @@ def test_the_package_is_found_in_the_index():
     assert debian._filename(index, debian.PACKAGE) == "pool/d.deb"
 
 
-def test_only_debian_shipped_api_versions_have_a_release():
-    assert debian.release_of("1.51") == "28.5.2" and debian.release_of("1.44") is None
+def test_the_orig_tarballs_of_a_release_are_found_in_a_sources_index():
+    sources = ("Package: docker.io\nVersion: 27.5.1+dfsg4-1\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
+               " aa 1 docker.io_27.5.1+dfsg4.orig.tar.xz\n\n"
+               "Package: docker.io\nVersion: 28.5.2+dfsg4-2\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
+               " bb 2 docker.io_28.5.2+dfsg4-2.dsc\n cc 3 docker.io_28.5.2+dfsg4.orig.tar.xz\n\n"
+               "Package: docker.io-other\nVersion: 28.5.2+x\nDirectory: d\nChecksums-Sha256:\n dd 4 other.orig.tar.xz\n")
+    assert debian.orig_tarballs(sources, "docker.io", "28.5.2") == [
+        ("pool/main/d/docker.io", "docker.io_28.5.2+dfsg4.orig.tar.xz", "cc")]
+    assert debian.orig_tarballs(sources, "docker.io", "29.0.0") == []
+
+
+def test_the_docs_api_specs_are_taken_from_an_orig_tarball():
+    tarball = _tar_xz({"moby-1/engine/docs/api/v1.41.yaml": b"a", "moby-1/engine/docs/api/v1.24.md": b"b",
+                       "moby-1/engine/api/swagger.yaml": b"c", "moby-1/vendor/x/docs/api/v1.41.yaml.bak": b"d"})
+    assert debian.docs_api(tarball) == {"v1.41.yaml": b"a"}
+
+
+def test_the_pinned_set_is_every_api_version_from_1_25_to_1_51():
+    assert specs.set_versions() == [f"1.{minor}" for minor in range(25, 52)]
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """An empty cache, GitHub unreachable and a Debian that serves the given files."""
+    monkeypatch.setattr(specs, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(specs, "_UNREACHABLE", {"github": "ConnectionError"})
+    served = {}
+    monkeypatch.setattr(debian, "spec_set", lambda release: ("Debian source package docker.io (x.orig.tar.xz)", served))
+    return served
+
+
+def _pin(monkeypatch, files: dict[str, bytes]) -> None:
+    monkeypatch.setattr(specs, "pinned_sums", lambda: {n: hashlib.sha256(d).hexdigest() for n, d in files.items()})
+
+
+def test_a_spec_from_debian_is_cached_with_its_original_source(offline, monkeypatch):
+    _pin(monkeypatch, {"v1.41.yaml": b"swagger: '2.0'\n", "v1.42.yaml": b"swagger: '2.0' # 42\n"})
+    offline.update({"v1.41.yaml": b"swagger: '2.0'\n", "v1.42.yaml": b"swagger: '2.0' # 42\n"})
+    assert specs.spec_text("1.41") == ("swagger: '2.0'\n", "Debian source package docker.io (x.orig.tar.xz)")
+    offline.clear()  # the one download brought the whole set
+    assert specs.spec_text("1.42")[1] == "Debian source package docker.io (x.orig.tar.xz)"
+
+
+def test_a_corrupt_cached_spec_is_fetched_again(offline, monkeypatch):
+    _pin(monkeypatch, {"v1.41.yaml": b"good"})
+    offline["v1.41.yaml"] = b"good"
+    specs.CACHE_DIR.mkdir(parents=True)
+    (specs.CACHE_DIR / "v1.41.yaml").write_bytes(b"corrupt")
+    assert specs.spec_text("1.41")[0] == "good"
+    assert (specs.CACHE_DIR / "v1.41.yaml").read_bytes() == b"good"
+
+
+def test_a_corrupt_cached_spec_that_cannot_be_fetched_again_is_named_in_one_line(offline, monkeypatch):
+    _pin(monkeypatch, {"v1.41.yaml": b"good"})
+    specs.CACHE_DIR.mkdir(parents=True)
+    (specs.CACHE_DIR / "v1.41.yaml").write_bytes(b"corrupt")
+    with pytest.raises(specs.SpecUnavailable) as raised:
+        specs.spec_text("1.41")
+    message = str(raised.value)
+    assert "\n" not in message and str(specs.CACHE_DIR / "v1.41.yaml") in message and "--spec-dir" in message
+
+
+def test_a_version_outside_the_set_asks_for_a_spec_dir(offline):
+    with pytest.raises(specs.SpecUnavailable, match=r"API 1.52 is not in the suite's spec set .* --spec-dir"):
+        specs.spec_text("1.52")
+
+
+def test_a_spec_dir_comes_first_and_is_used_as_it_is(offline, tmp_path):
+    (tmp_path / "v1.41.yaml").write_text("mine")
+    assert specs.spec_text("1.41", tmp_path) == ("mine", str(tmp_path / "v1.41.yaml"))
