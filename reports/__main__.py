@@ -1,7 +1,8 @@
 """python -m reports compare|merge|baseline: the gate, the compatibility report, baseline upkeep.
 
   compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
-  merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of many runs
+  merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
+                                                        exist; exit 1 naming those missing
   baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
 """
 from __future__ import annotations
@@ -50,13 +51,20 @@ def main(argv: list[str]) -> int:
             print("\n".join(comparison.lines()))
             return 1 if comparison.gate_fails else 0
         if args.command == "merge":
-            merged = results.merge([results.load(path) for path in args.results])
+            present = [path for path in args.results if Path(path).is_file()]
+            missing = [path for path in args.results if path not in present]
+            if not present:
+                raise ResultsError(f"none of the {len(missing)} results files exists: run the suites first")
+            merged = results.merge([results.load(path) for path in present])
+            merged["run"]["missing"] = missing
             out = Path(args.out)
             results.write(merged, out / "results.json")
             (out / "report.html").write_text(html.page(merged, args.spec_dir, "Engine API compatibility report"))
             print("\n".join(html.matrix_text(merged)))
-            print(f"merge: {len(args.results)} runs, {len(merged['engines'])} engines -> {out}/report.html")
-            return 0
+            for path in missing:
+                print(f"merge: {path} is missing (its run did not finish): the report lacks it", file=sys.stderr)
+            print(f"merge: {len(present)} runs, {len(merged['engines'])} engines -> {out}/report.html")
+            return 1 if missing else 0
         entries = _new_baseline_entries(results.load(args.results))
         if args.section:
             entries = {engine: {k: v for k, v in sections.items() if k in args.section}

@@ -77,14 +77,15 @@ def matrix(results: dict) -> str:
 
 
 def engines_table(results: dict) -> str:
-    head = ["engine", "version", "API (min)", "os/arch", "kernel", "image", "profile", "ready s"]
+    head = ["engine", "version", "API (min)", "os/arch", "kernel", "image", "profile", "ready s", "baseline"]
     rows = []
     for name, e in sorted(results["engines"].items()):
         image = f"{e.get('image') or 'external'}<br><code>{escape((e.get('image_digest') or '')[:19])}</code>"
         rows.append([_td(name), _td(e.get("version")), _td(f"{e.get('api_version')} ({e.get('min_api_version')})"),
                      _td(f"{e.get('os')}/{e.get('arch')}"), _td(e.get("kernel")), _td(image, raw=True),
-                     _td(e.get("profile")), _td(f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–")])
-    return "<h2>Engines</h2>" + _table(head, rows, ["11%", "11%", "9%", "10%", "14%", "27%", "9%", "9%"])
+                     _td(e.get("profile")), _td(f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–"),
+                     _td(e.get("baseline") or "none")])
+    return "<h2>Engines</h2>" + _table(head, rows, ["11%", "10%", "9%", "9%", "13%", "24%", "8%", "6%", "10%"])
 
 
 def flows(results: dict) -> str:
@@ -229,4 +230,6 @@ def page(results: dict, spec_dir: Path | None, title: str) -> str:
     """A standalone page (merged results have no pytest-html report of their own)."""
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
             f"<body style='font-family: sans-serif; margin: 16px'><h1>{escape(title)}</h1>"
-            f"{report_sections(results, spec_dir)}</body></html>")
+            + "".join(f"<p><b>Missing:</b> {escape(path)} (its run did not finish)</p>"
+                      for path in results["run"].get("missing", []))
+            + f"{report_sections(results, spec_dir)}</body></html>")

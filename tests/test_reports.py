@@ -107,3 +107,12 @@ def test_results_load_refuses_other_files(tmp_path):
     other.write_text("<testsuites/>")
     with pytest.raises(ResultsError, match="not a results file"):
         results.load(other)
+
+
+def test_merge_makes_its_report_from_the_runs_that_exist_and_names_those_missing(tmp_path, capsys):
+    present, missing = tmp_path / "docker.json", tmp_path / "podman.json"
+    present.write_text(json.dumps(_results("docker", [_test("docker", "test_a", "Pass")])))
+    assert cli.main(["merge", str(present), str(missing), "--out", str(tmp_path / "m")]) == 1
+    assert f"{missing} is missing" in capsys.readouterr().err
+    assert str(missing) in (tmp_path / "m" / "report.html").read_text()
+    assert cli.main(["merge", str(missing), "--out", str(tmp_path / "n")]) == 2
