@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.baselines import baseline_of
 from fixtures.plugin import OUTPUT_DIR, RUN, SETTINGS, TRANSCRIPT
 from reports import html, results
 from openapi.errata import applicable
@@ -67,7 +68,8 @@ def pytest_runtest_setup(item: pytest.Item):
         "area": _area(item), "flow": item.originalname, "api_version": api_version}))
     if engine is not None and engine.name not in item.config.stash[_ANNOUNCED]:
         item.config.stash[_ANNOUNCED].add(engine.name)
-        item.user_properties.append(("engine_identity", {engine.name: identity(engine)}))
+        baseline = baseline_of(item.config, engine.name)
+        item.user_properties.append(("engine_identity", {engine.name: {**identity(engine), "baseline": baseline}}))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -204,7 +206,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     for name, engine in data["engines"].items():
         terminalreporter.write_line(
             f"{name}: {engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
-            f"{engine['image'] or 'external'} profile={engine['profile']} ready={engine['ready_seconds'] or 0:.2f} s")
+            f"{engine['image'] or 'external'} profile={engine['profile']} ready={engine['ready_seconds'] or 0:.2f} s "
+            f"baseline={engine.get('baseline') or 'none'}")
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)

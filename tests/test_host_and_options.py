@@ -34,3 +34,10 @@ def test_bad_options_give_one_line_and_a_nonzero_exit(args, message):
     assert done.returncode != 0
     assert message in done.stderr
     assert len([line for line in done.stderr.splitlines() if line.strip()]) <= 2
+
+
+def test_an_unknown_baseline_gives_one_line_and_a_nonzero_exit():
+    done = subprocess.run([sys.executable, "-m", "pytest", "suites/test_smoke.py", "--collect-only", "-q",
+                           "--baseline", "docker-99"], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "--baseline 'docker-99': choose from docker-20.10, docker-26.1, docker-28.5" in done.stderr
