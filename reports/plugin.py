@@ -105,7 +105,8 @@ def _message(report: pytest.TestReport) -> str:
         return report.wasxfail
     lines = [line for line in (report.longreprtext or "").splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    return ((errors or lines or [""])[0])[:500]
+    # An assertion's own message ("harness: ...") must lead, for results.status_of to read its prefix.
+    return ((errors or lines or [""])[0]).removeprefix("AssertionError: ")[:500]
 
 
 def _test_record(report: pytest.TestReport) -> dict:
