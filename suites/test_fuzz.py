@@ -103,7 +103,7 @@ def _judge(outcome, engine_name: str, request: pytest.FixtureRequest, gate: bool
     """Report every finding; fail on those the engine's baseline lacks (when the phase gates)."""
     new = []
     for finding in outcome.findings.values():
-        known = known_fuzz_finding(engine_name, finding.operation, finding.check)
+        known = known_fuzz_finding(engine_name, finding.operation, finding.check, request.node)
         request.node.user_properties.append(("fuzz_finding", {
             "operation": finding.operation, "check": finding.check, "status": finding.status, "count": finding.count,
             "message": finding.message, "curl": finding.curl, "baseline": bool(known),

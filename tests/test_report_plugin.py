@@ -1,5 +1,6 @@
 """The results the suite's plugins write, from small pytest runs in-process (pytester): no engine."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,7 @@ import reports.plugin
 
 pytest_plugins = ["pytester"]
 
+ROOT = Path(__file__).resolve().parent.parent  # workers of an xdist run import the suite's plugins from here
 SUITE_PLUGINS = ("-p", "fixtures.plugin", "-p", "fixtures.baselines", "-p", "reports.plugin", "-p", "no:cacheprovider")
 
 
@@ -107,3 +109,77 @@ def test_a_harness_assertion_keeps_its_message_without_the_exception_name(suite,
     data = json.loads((pytester.path / "reports" / "output" / "results.json").read_text())
     messages = {t["flow"]: t["message"] for t in data["tests"]}
     assert messages["test_harness_assertion"] == "harness: no case of GET /info could be sent"
+
+
+SPEC = """
+swagger: "2.0"
+paths:
+  /info:
+    get:
+      responses:
+        200:
+          schema: {type: object, properties: {Plugins: {type: array}, Name: {type: string}}}
+definitions: {}
+"""
+
+BASELINE = """
+schema:
+- {operation: GET /info, path: /Plugins, reason: null for an empty list, link: x}
+- {operation: GET /info, path: /Warnings, reason: null for an empty list, link: x}
+fuzz:
+- {operation: GET /x*, check: Server error, class: engine, reason: 500 for bad input, link: x}
+- {operation: GET /y, check: Server error, class: engine, reason: 500 for bad input, link: x}
+"""
+
+SEEN = '''
+import json
+import types
+
+import pytest
+import requests
+
+from fixtures.fuzzing import Finding, Outcome
+from suites.test_fuzz import _judge
+
+
+@pytest.fixture
+def engine():
+    return types.SimpleNamespace(name="docker-28.5", api_version="1.51", version={"ApiVersion": "1.51"},
+                                 spec=types.SimpleNamespace(kind="docker"), image=None, image_id=None,
+                                 profile="fake", ready_seconds=None, addresses={})
+
+
+def test_schema(engine_name, transport, check):
+    answer = requests.Response()
+    answer.status_code, answer._content = 200, json.dumps({"Plugins": None, "Name": "x"}).encode()
+    answer.headers["Content-Type"] = "application/json"
+    answer.request = requests.Request("GET", "http://docker.sock/v1.51/info").prepare()
+    check(answer, 200, "GET /info")
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("engine_name", ["docker-28.5"])
+def test_fuzz(engine_name, request):
+    outcome = Outcome("GET /xa")
+    outcome.add(Finding("GET /xa", "Server error", "500", 500, "curl ..."))
+    _judge(outcome, engine_name, request)
+'''
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_baseline_entries_not_seen_are_listed_by_the_controller(suite, pytester, monkeypatch, workers):
+    """Under xdist the tests run in workers: what they saw must reach the controller's summary."""
+    (suite.baselines / "docker-28.5.yaml").write_text(BASELINE)
+    specs = pytester.mkdir("specs")
+    (specs / "v1.51.yaml").write_text(SPEC)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makeconftest(f"import fixtures.baselines, pathlib\n"
+                          f"fixtures.baselines.BASELINE_DIR = pathlib.Path({str(suite.baselines)!r})\n")
+    pytester.makepyfile(test_seen=SEEN)
+    result, statuses = suite("-p", "fixtures.scenario", "--transport", "unix", "--spec-dir", str(specs), "-v",
+                             *workers)
+    assert statuses == {"test_schema": ("Pass", False), "test_fuzz": ("Pass", False)}
+    result.stdout.fnmatch_lines(["*schema and fuzz baseline entries not seen in this run*",
+                                 "docker-28.5: GET /info /Warnings", "docker-28.5 fuzz: GET /y Server error"])
+    assert "GET /info /Plugins" not in result.stdout.str()
+    assert "GET /x* Server error" not in result.stdout.str()
