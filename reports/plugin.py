@@ -147,6 +147,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shapes += json.loads(path.read_text())
         path.unlink()
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
+    tests += results.reach(tests)
+    if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a reach below target fails the run like a failed test
     engines = {}
     for report in config.stash[_REPORTS].values():
         for name, value in report.user_properties:
@@ -199,8 +202,19 @@ def _shorten_environment(config: pytest.Config, data: dict) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     data = config.stash.get(RESULTS, {})
-    if not data.get("engines"):
-        return
+    if data.get("engines"):
+        _engines_summary(terminalreporter, data)
+    reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
+    if reach:
+        terminalreporter.section(f"fuzz reach (operations that reached a 2xx answer, target {results.REACH_TARGET:.0%})")
+    for test in reach:
+        terminalreporter.write_line(f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
+                                    f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}")
+    if data.get("engines") or reach:
+        terminalreporter.write_line(f"results: {config.stash[SETTINGS].results}")
+
+
+def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("engines")
     for name, engine in data["engines"].items():
         terminalreporter.write_line(
@@ -209,7 +223,6 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"results: {config.stash[SETTINGS].results}")
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:

@@ -5,6 +5,8 @@
 
 test:  {id, engine, transport, area, flow, api_version, status, known, message, duration,
         schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
+       fuzz tests add fuzz (the operation's summary) and fuzz_findings; the reach of each engine and
+       transport is a test of its own, test_reach, judged at the end of the run, with reach: {reached, operations}
 shape: {engine, operation, status, api, fields: {path: type}}
 Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
@@ -19,6 +21,7 @@ PASS, FAIL, UNSUPPORTED, DISABLED, ERROR = "Pass", "Fail", "Unsupported", "Disab
 STATUSES = (PASS, FAIL, UNSUPPORTED, DISABLED, ERROR)
 UNSUPPORTED_PREFIX = "unsupported: "
 HARNESS_PREFIX = "harness: "
+REACH_TARGET = 0.7  # share of the operations fuzzed on an engine and transport that must reach a 2xx answer
 
 
 class ResultsError(ValueError):
@@ -43,6 +46,30 @@ def status_of(outcome: str, when: str, message: str, xfail: bool, assertion: boo
     if message.startswith(HARNESS_PREFIX) or (when != "call" and not assertion):
         return ERROR, False
     return FAIL, False
+
+
+def reach(tests: list[dict]) -> list[dict]:
+    """One test record per engine and transport that fuzzed operations: Fail below REACH_TARGET.
+
+    Judged from the records of the whole run (every xdist worker's), not from one process's memory.
+    """
+    fuzzed: dict[tuple[str, str], list[dict]] = {}
+    for test in tests:
+        if test.get("fuzz") and test["flow"] == "test_operation":  # test_stateful runs sequences, not operations
+            fuzzed.setdefault((test["engine"], test["transport"]), []).append(test)
+    return [_reach_record(engine, transport, group) for (engine, transport), group in sorted(fuzzed.items())]
+
+
+def _reach_record(engine: str, transport: str, group: list[dict]) -> dict:
+    missed = sorted(t["fuzz"]["operation"] for t in group if not t["fuzz"]["reached_2xx"])
+    reached = len(group) - len(missed)
+    passed = reached >= REACH_TARGET * len(group)
+    message = f"{reached}/{len(group)} operations reached 2xx (target {REACH_TARGET:.0%}); never: {', '.join(missed)}"
+    return {"id": f"suites/test_fuzz.py::test_reach[{engine}-{transport}]", "engine": engine, "transport": transport,
+            "area": "fuzz", "flow": "test_reach", "api_version": group[0]["api_version"],
+            "status": PASS if passed else FAIL, "known": False, "message": "" if passed else message,
+            "duration": 0.0, "schema_mismatches": [], "curl": None,
+            "reach": {"reached": reached, "operations": len(group)}}
 
 
 def write(results: dict, path: Path) -> None:

@@ -183,3 +183,41 @@ def test_baseline_entries_not_seen_are_listed_by_the_controller(suite, pytester,
                                  "docker-28.5: GET /info /Warnings", "docker-28.5 fuzz: GET /y Server error"])
     assert "GET /info /Plugins" not in result.stdout.str()
     assert "GET /x* Server error" not in result.stdout.str()
+
+
+FUZZED = '''
+import pytest
+
+REACHED = {("unix", "GET /a"): 2, ("unix", "GET /b"): 0, ("unix", "GET /c"): 0,
+           ("tcp", "GET /a"): 1, ("tcp", "GET /b"): 3, ("tcp", "GET /c"): 1}
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("engine_name", ["docker-28.5"])
+@pytest.mark.parametrize("operation", ["GET /a", "GET /b", "GET /c"])
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_operation(engine_name, operation, transport, request):
+    request.node.user_properties.append(("fuzz", {"operation": operation, "cases": 4,
+                                                  "reached_2xx": REACHED[transport, operation]}))
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("engine_name", ["docker-28.5"])
+@pytest.mark.parametrize("transport", ["unix"])
+def test_stateful(engine_name, transport, request):  # sequences, not operations: no part of the reach
+    request.node.user_properties.append(("fuzz", {"operation": "stateful", "cases": 9, "reached_2xx": 9}))
+'''
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_fuzz_reach_is_judged_at_the_end_of_the_run_from_every_process(suite, pytester, monkeypatch, workers):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makepyfile(test_fuzzed=FUZZED)
+    result, _ = suite(*workers)
+    data = json.loads((pytester.path / "reports" / "output" / "results.json").read_text())
+    reach = {t["id"]: (t["status"], t["area"], t["message"]) for t in data["tests"] if t["flow"] == "test_reach"}
+    assert reach == {
+        "suites/test_fuzz.py::test_reach[docker-28.5-tcp]": ("Pass", "fuzz", ""),
+        "suites/test_fuzz.py::test_reach[docker-28.5-unix]": (
+            "Fail", "fuzz", "1/3 operations reached 2xx (target 70%); never: GET /b, GET /c"),
+    }
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # every test passed: the reach fails the run
+    result.stdout.fnmatch_lines(["*fuzz reach*", "docker-28.5 unix: 1/3 operations reached 2xx*FAIL*"])
