@@ -71,9 +71,12 @@ def world(fuzz_engine, fuzz_api, engine_pool):
     key = fuzz_engine.name  # one world per engine: both transports name the same objects
     if key not in _WORLDS:
         _WORLDS[key] = FuzzWorld(fuzz_api, fuzz_engine.registry is not None, engine_pool.workload_tar,
-                                 engine_pool.plugin_tar)
+                                 engine_pool.plugin_tar, unsupported=fuzz_engine.spec.unsupported)
     _WORLDS[key].api = fuzz_api
-    _WORLDS[key].ensure()
+    try:
+        _WORLDS[key].ensure()
+    except RuntimeError as error:  # WorldError, or the workload image that could not be pulled
+        pytest.fail(f"harness: the fuzz world of {key}: {error}", pytrace=False)
     return _WORLDS[key]
 
 

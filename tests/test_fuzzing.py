@@ -1,8 +1,12 @@
 """The fuzz harness's own pieces: the tar serializer, the outcome of an operation, reach by real ids."""
 import io
+import re
 import tarfile
 from types import SimpleNamespace
 
+import pytest
+
+from fixtures import fuzzing
 from fixtures.fuzzing import BOUNDED, Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
 
 
@@ -37,3 +41,79 @@ def test_every_operation_of_a_spec_is_listed_and_streams_are_bounded():
     spec = {"paths": {"/events": {"get": {}}, "/containers/{id}": {"delete": {}, "parameters": []}}}
     assert operation_labels(spec) == ["GET /events", "DELETE /containers/{id}"]
     assert "GET /events" in BOUNDED
+
+
+class _Engine:
+    """A fake engine API: (METHOD, path) -> (status, body); what the world asks for, in order."""
+
+    def __init__(self, answers=None):
+        self.answers = {
+            ("GET", "/containers/fuzz-running/json"): (404, {"message": "no such container"}),
+            ("DELETE", "/containers/fuzz-running"): (404, {}),
+            ("POST", "/containers/create"): (201, {"Id": "c0ffee"}),
+            ("POST", "/containers/c0ffee/start"): (204, None),
+            ("POST", "/networks/create"): (201, {"Id": "n1"}),
+            ("POST", "/volumes/create"): (201, {"Name": "fuzz-volume"}),
+            ("POST", "/containers/c0ffee/exec"): (201, {"Id": "e1"}),
+            ("POST", "/plugins/create"): (204, None),
+            ("GET", "/info"): (200, {"Swarm": {"LocalNodeState": "inactive"}}),
+            ("POST", "/swarm/init"): (200, "node1"),
+            ("POST", "/secrets/create"): (201, {"ID": "s1"}),
+            ("POST", "/configs/create"): (201, {"ID": "k1"}),
+            ("POST", "/services/create"): (201, {"ID": "v1"}),
+            ("GET", "/nodes"): (200, [{"ID": "node1"}]),
+            ("GET", "/tasks"): (200, [{"ID": "t1"}]),
+            **(answers or {})}
+        self.asked = []
+
+    def request(self, method, path, **_):
+        self.asked.append(f"{method} {path}")
+        status, body = self.answers.get((method, path), (404, {"message": "not found"}))
+        return SimpleNamespace(status_code=status, json=lambda: body, text=str(body))
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+def _world(api, monkeypatch, **kwargs):
+    monkeypatch.setattr(fuzzing, "ensure_workload", lambda *_: None)
+    return FuzzWorld(api, True, lambda: b"tar", lambda name: b"plugin", **kwargs)
+
+
+def test_the_world_names_the_objects_it_made(monkeypatch):
+    ids = _world(_Engine(), monkeypatch).ensure()
+    assert ids == {"image": "alpine:latest", "container": "c0ffee", "network": "n1", "volume": "fuzz-volume",
+                   "exec": "e1", "plugin": "fuzz-plugin:latest", "secret": "s1", "config": "k1", "service": "v1",
+                   "node": "node1", "task": "t1"}
+
+
+@pytest.mark.parametrize("step, answer", [
+    (("POST", "/containers/c0ffee/start"), (500, {"message": "cannot start"})),
+    (("POST", "/containers/create"), (409, {"message": "name in use"})),
+    (("POST", "/containers/c0ffee/exec"), (409, {"message": "container not running"})),
+    (("POST", "/plugins/create"), (500, {"message": "no space left"})),
+    (("POST", "/swarm/init"), (503, {"message": "swarm init failed"})),
+    (("POST", "/secrets/create"), (500, {"message": "raft"})),
+    (("GET", "/nodes"), (503, {"message": "not a manager"})),
+])
+def test_a_step_the_engine_refuses_stops_the_world_with_its_status(monkeypatch, step, answer):
+    world = _world(_Engine({step: answer}), monkeypatch)
+    with pytest.raises(RuntimeError, match=re.escape(f"{step[0]} {step[1]}: {answer[0]}")):
+        world.ensure()
+
+
+def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkeypatch):
+    api = _Engine()
+    world = _world(api, monkeypatch, unsupported={"plugins", "swarm"})
+    assert set(world.ensure()) == {"image", "container", "network", "volume", "exec"}
+    assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/secrets" in call]
+    case = SimpleNamespace(operation=SimpleNamespace(path="/secrets/{id}"), path_parameters={"id": "generated"},
+                           body=None, query=None)
+    world.realize(case, "GET /secrets/{id}")
+    assert case.path_parameters == {"id": "generated"}
