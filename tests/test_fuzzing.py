@@ -2,12 +2,16 @@
 import io
 import re
 import tarfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
 
 from fixtures import fuzzing
-from fixtures.fuzzing import BOUNDED, Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
+from fixtures.client import client_for
+from fixtures.fuzzing import Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
 
 
 def test_tar_serializer_packs_generated_values_and_passes_real_tars():
@@ -37,10 +41,51 @@ def test_realized_cases_name_real_objects_and_carry_bodies_that_can_succeed():
     assert case.body == {"Container": "c0ffee"}
 
 
-def test_every_operation_of_a_spec_is_listed_and_streams_are_bounded():
+def test_every_operation_of_a_spec_is_listed():
     spec = {"paths": {"/events": {"get": {}}, "/containers/{id}": {"delete": {}, "parameters": []}}}
     assert operation_labels(spec) == ["GET /events", "DELETE /containers/{id}"]
-    assert "GET /events" in BOUNDED
+
+
+class _EndlessEvents(BaseHTTPRequestHandler):
+    """GET /v1.51/events as dockerd serves it: one chunk per event, never a last one."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        event = b'{"Type": "container", "Action": "start"}\n'
+        try:
+            for _ in range(100):  # 10 s at most: the server thread ends even if nobody hangs up
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up, as it should
+            pass
+
+    def log_message(self, *_):
+        pass
+
+
+def test_a_streaming_operation_is_read_for_a_bounded_time(monkeypatch):
+    monkeypatch.setattr(fuzzing, "STREAM_SECONDS", 0.5)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessEvents)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    api = client_for(f"tcp://127.0.0.1:{server.server_address[1]}")
+    case = SimpleNamespace(operation=SimpleNamespace(schema=SimpleNamespace(base_path="/v1.51")),
+                           as_transport_kwargs=lambda base_url: {"method": "GET", "url": f"{base_url}/events"})
+    started = time.monotonic()
+    try:
+        response, bounded = fuzzing.send(case, api, "GET /events")
+    finally:
+        api.close()
+        server.shutdown()
+        server.server_close()
+    assert bounded and response.status_code == 200
+    assert time.monotonic() - started < 3, "the client did not hang up on an endless stream"
+    assert response.content.startswith(b'{"Type": "container"')
 
 
 class _Engine:
