@@ -1,7 +1,7 @@
 """The JSON results of a run: who the engines were and what every test found.
 
 {"format": 1, "run": {...}, "engines": {NAME: identity}, "tests": [test], "shapes": [shape],
- "errata": [erratum id], "versions": [API versions involved]}
+ "errata": [erratum id], "versions": [API versions involved], "specs": {API version: where its spec came from}}
 
 test:  {id, engine, transport, area, flow, api_version, status, known, message, duration,
         schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
@@ -93,13 +93,14 @@ def load(path: str | Path) -> dict:
 def merge(parts: list[dict]) -> dict:
     """One result set from runs on separate jobs or machines; a test run twice: the later run's result."""
     merged = {"format": FORMAT, "run": {"merged_from": [p["run"] for p in parts]}, "engines": {}, "tests": [],
-              "shapes": [], "errata": [], "versions": []}
+              "shapes": [], "errata": [], "versions": [], "specs": {}}
     tests: dict[str, dict] = {}
     shapes: dict[tuple, dict] = {}
     for part in parts:
         tests.update((t["id"], t) for t in part["tests"])
         shapes.update(((s["engine"], s["operation"], s["status"], s["api"]), s) for s in part["shapes"])
         merged["engines"].update(part["engines"])
+        merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])),
                                     key=lambda v: tuple(int(x) for x in v.split(".")))
