@@ -154,11 +154,13 @@ def test_a_step_the_engine_refuses_stops_the_world_with_its_status(monkeypatch, 
 
 
 def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkeypatch):
-    api = _Engine()
+    """Podman: no plugins, no swarm mode, but secrets of its own; configs answer 503."""
+    api = _Engine({("POST", "/configs/create"): (503, {"message": "swarm is not supported"})})
     world = _world(api, monkeypatch, unsupported={"plugins", "swarm"})
-    assert set(world.ensure()) == {"image", "container", "network", "volume", "exec"}
-    assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/secrets" in call]
-    case = SimpleNamespace(operation=SimpleNamespace(path="/secrets/{id}"), path_parameters={"id": "generated"},
+    assert set(world.ensure()) == {"image", "container", "network", "volume", "exec", "secret"}
+    assert world.missing == {"config": "POST /configs/create: 503 {'message': 'swarm is not supported'}"}
+    assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/services" in call]
+    case = SimpleNamespace(operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"},
                            body=None, query=None)
-    world.realize(case, "GET /secrets/{id}")
+    world.realize(case, "GET /configs/{id}")
     assert case.path_parameters == {"id": "generated"}
