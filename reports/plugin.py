@@ -107,7 +107,8 @@ def _message(report: pytest.TestReport) -> str:
         return report.wasxfail
     lines = [line for line in (report.longreprtext or "").splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    return ((errors or lines or [""])[0])[:500]
+    # An assertion's own message ("harness: ...") must lead, for results.status_of to read its prefix.
+    return ((errors or lines or [""])[0]).removeprefix("AssertionError: ")[:500]
 
 
 def _test_record(report: pytest.TestReport) -> dict:
@@ -148,6 +149,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shapes += json.loads(path.read_text())
         path.unlink()
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
+    tests += results.reach(tests)
+    if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a reach below target fails the run like a failed test
     engines = {}
     for report in config.stash[_REPORTS].values():
         for name, value in report.user_properties:
@@ -200,8 +204,19 @@ def _shorten_environment(config: pytest.Config, data: dict) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     data = config.stash.get(RESULTS, {})
-    if not data.get("engines"):
-        return
+    if data.get("engines"):
+        _engines_summary(terminalreporter, data)
+    reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
+    if reach:
+        terminalreporter.section(f"fuzz reach (operations that reached a 2xx answer, target {results.REACH_TARGET:.0%})")
+    for test in reach:
+        terminalreporter.write_line(f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
+                                    f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}")
+    if data.get("engines") or reach:
+        terminalreporter.write_line(f"results: {config.stash[SETTINGS].results}")
+
+
+def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("engines")
     for name, engine in data["engines"].items():
         terminalreporter.write_line(
@@ -211,7 +226,6 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"results: {config.stash[SETTINGS].results}")
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:

@@ -5,11 +5,13 @@ pytestmark = pytest.mark.system
 
 
 @pytest.mark.parametrize("prefix", ["documented", "engine", "none"])
-def test_version_prefixes_are_served(api, engine, prefix, check):
+def test_version_prefixes_are_served(api, engine, prefix, made, check):
+    container = made.running(["sleep", "60"])
     client = api.at_version({"documented": "1.41", "engine": engine.api_version, "none": None}[prefix])
     version = check(client.get("/version"), 200, "GET /version")
     assert version["ApiVersion"] == engine.api_version
-    assert check(client.get("/containers/json"), 200, "GET /containers/json") is not None
+    listed = check(client.get("/containers/json"), 200, "GET /containers/json")
+    assert container in [c["Id"] for c in listed], f"the container made at {prefix} is not listed"
 
 
 def test_version_above_the_maximum_is_refused(api, engine):

@@ -22,8 +22,13 @@ def test_a_reused_pid_is_not_the_owner():
 
 
 def test_other_hosts_runs_are_left_alone():
-    assert owner_alive("some-other-host:1:1")
-    assert socket.gethostname() != "some-other-host"
+    """The same pid and start time that are dead here say nothing about a process of another host."""
+    gone = subprocess.Popen(["sleep", "0"])
+    owner = owner_of(gone.pid)
+    gone.wait()
+    host, pid, started = owner.split(":")
+    assert host == socket.gethostname() and not owner_alive(owner)
+    assert owner_alive(f"{host}-elsewhere:{pid}:{started}")
 
 
 def test_labels_and_names_of_a_worker():

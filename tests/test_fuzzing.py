@@ -1,9 +1,17 @@
 """The fuzz harness's own pieces: the tar serializer, the outcome of an operation, reach by real ids."""
 import io
+import re
 import tarfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
-from fixtures.fuzzing import BOUNDED, Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
+import pytest
+
+from fixtures import fuzzing
+from fixtures.client import client_for
+from fixtures.fuzzing import Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
 
 
 def test_tar_serializer_packs_generated_values_and_passes_real_tars():
@@ -33,7 +41,126 @@ def test_realized_cases_name_real_objects_and_carry_bodies_that_can_succeed():
     assert case.body == {"Container": "c0ffee"}
 
 
-def test_every_operation_of_a_spec_is_listed_and_streams_are_bounded():
+def test_every_operation_of_a_spec_is_listed():
     spec = {"paths": {"/events": {"get": {}}, "/containers/{id}": {"delete": {}, "parameters": []}}}
     assert operation_labels(spec) == ["GET /events", "DELETE /containers/{id}"]
-    assert "GET /events" in BOUNDED
+
+
+class _EndlessEvents(BaseHTTPRequestHandler):
+    """GET /v1.51/events as dockerd serves it: one chunk per event, never a last one."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        event = b'{"Type": "container", "Action": "start"}\n'
+        try:
+            for _ in range(100):  # 10 s at most: the server thread ends even if nobody hangs up
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client hung up, as it should
+            pass
+
+    def log_message(self, *_):
+        pass
+
+
+def test_a_streaming_operation_is_read_for_a_bounded_time(monkeypatch):
+    monkeypatch.setattr(fuzzing, "STREAM_SECONDS", 0.5)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessEvents)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    api = client_for(f"tcp://127.0.0.1:{server.server_address[1]}")
+    case = SimpleNamespace(operation=SimpleNamespace(schema=SimpleNamespace(base_path="/v1.51")),
+                           as_transport_kwargs=lambda base_url: {"method": "GET", "url": f"{base_url}/events"})
+    started = time.monotonic()
+    try:
+        response, bounded = fuzzing.send(case, api, "GET /events")
+    finally:
+        api.close()
+        server.shutdown()
+        server.server_close()
+    assert bounded and response.status_code == 200
+    assert time.monotonic() - started < 3, "the client did not hang up on an endless stream"
+    assert response.content.startswith(b'{"Type": "container"')
+
+
+class _Engine:
+    """A fake engine API: (METHOD, path) -> (status, body); what the world asks for, in order."""
+
+    def __init__(self, answers=None):
+        self.answers = {
+            ("GET", "/containers/fuzz-running/json"): (404, {"message": "no such container"}),
+            ("DELETE", "/containers/fuzz-running"): (404, {}),
+            ("POST", "/containers/create"): (201, {"Id": "c0ffee"}),
+            ("POST", "/containers/c0ffee/start"): (204, None),
+            ("POST", "/networks/create"): (201, {"Id": "n1"}),
+            ("POST", "/volumes/create"): (201, {"Name": "fuzz-volume"}),
+            ("POST", "/containers/c0ffee/exec"): (201, {"Id": "e1"}),
+            ("POST", "/plugins/create"): (204, None),
+            ("GET", "/info"): (200, {"Swarm": {"LocalNodeState": "inactive"}}),
+            ("POST", "/swarm/init"): (200, "node1"),
+            ("POST", "/secrets/create"): (201, {"ID": "s1"}),
+            ("POST", "/configs/create"): (201, {"ID": "k1"}),
+            ("POST", "/services/create"): (201, {"ID": "v1"}),
+            ("GET", "/nodes"): (200, [{"ID": "node1"}]),
+            ("GET", "/tasks"): (200, [{"ID": "t1"}]),
+            **(answers or {})}
+        self.asked = []
+
+    def request(self, method, path, **_):
+        self.asked.append(f"{method} {path}")
+        status, body = self.answers.get((method, path), (404, {"message": "not found"}))
+        return SimpleNamespace(status_code=status, json=lambda: body, text=str(body))
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+def _world(api, monkeypatch, **kwargs):
+    monkeypatch.setattr(fuzzing, "ensure_workload", lambda *_: None)
+    return FuzzWorld(api, True, lambda: b"tar", lambda name: b"plugin", **kwargs)
+
+
+def test_the_world_names_the_objects_it_made(monkeypatch):
+    ids = _world(_Engine(), monkeypatch).ensure()
+    assert ids == {"image": "alpine:latest", "container": "c0ffee", "network": "n1", "volume": "fuzz-volume",
+                   "exec": "e1", "plugin": "fuzz-plugin:latest", "secret": "s1", "config": "k1", "service": "v1",
+                   "node": "node1", "task": "t1"}
+
+
+@pytest.mark.parametrize("step, answer", [
+    (("POST", "/containers/c0ffee/start"), (500, {"message": "cannot start"})),
+    (("POST", "/containers/create"), (409, {"message": "name in use"})),
+    (("POST", "/containers/c0ffee/exec"), (409, {"message": "container not running"})),
+    (("POST", "/plugins/create"), (500, {"message": "no space left"})),
+    (("POST", "/swarm/init"), (503, {"message": "swarm init failed"})),
+    (("POST", "/secrets/create"), (500, {"message": "raft"})),
+    (("GET", "/nodes"), (503, {"message": "not a manager"})),
+])
+def test_a_step_the_engine_refuses_stops_the_world_with_its_status(monkeypatch, step, answer):
+    world = _world(_Engine({step: answer}), monkeypatch)
+    with pytest.raises(RuntimeError, match=re.escape(f"{step[0]} {step[1]}: {answer[0]}")):
+        world.ensure()
+
+
+def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkeypatch):
+    """Podman: no plugins, no swarm mode, but secrets of its own; configs answer 503."""
+    api = _Engine({("POST", "/configs/create"): (503, {"message": "swarm is not supported"})})
+    world = _world(api, monkeypatch, unsupported={"plugins", "swarm"})
+    assert set(world.ensure()) == {"image", "container", "network", "volume", "exec", "secret"}
+    assert world.missing == {"config": "POST /configs/create: 503 {'message': 'swarm is not supported'}"}
+    assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/services" in call]
+    case = SimpleNamespace(operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"},
+                           body=None, query=None)
+    world.realize(case, "GET /configs/{id}")
+    assert case.path_parameters == {"id": "generated"}

@@ -116,3 +116,13 @@ def test_merge_makes_its_report_from_the_runs_that_exist_and_names_those_missing
     assert f"{missing} is missing" in capsys.readouterr().err
     assert str(missing) in (tmp_path / "m" / "report.html").read_text()
     assert cli.main(["merge", str(missing), "--out", str(tmp_path / "n")]) == 2
+
+
+def test_reach_is_judged_only_when_every_operation_of_the_spec_was_fuzzed():
+    def fuzzed(operation, reached, of):
+        return {**_test("e", "test_operation", "Pass"), "transport": "unix",
+                "fuzz": {"operation": operation, "reached_2xx": reached, "spec_operations": of}}
+    whole = results.reach([fuzzed("GET /a", True, 2), fuzzed("GET /b", False, 2)])
+    assert whole[0]["status"] == "Fail" and "1/2 operations reached 2xx" in whole[0]["message"]
+    selection = results.reach([fuzzed("GET /a", False, 107)])
+    assert selection[0]["status"] == "Disabled" and "judged only when all 107 operations" in selection[0]["message"]

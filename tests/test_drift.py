@@ -1,0 +1,69 @@
+"""The four drift views, from small hand-made results."""
+from reports import drift
+
+
+def _shape(engine, operation, api, fields, status=200):
+    return {"engine": engine, "operation": operation, "status": status, "api": api, "fields": fields}
+
+
+RESULTS = {
+    "engines": {"docker-26.1": {"api_version": "1.45"}, "docker-28.5": {"api_version": "1.51"}},
+    "versions": ["1.41", "1.45", "1.51"],
+    "shapes": [
+        _shape("docker-26.1", "GET /images/json", "1.45", {"/*/Id": "string", "/*/VirtualSize": "number"}),
+        _shape("docker-26.1", "GET /images/json", "1.41", {"/*/Id": "string", "/*/VirtualSize": "number"}),
+        _shape("docker-28.5", "GET /images/json", "1.41", {"/*/Id": "string", "/*/VirtualSize": "number"}),
+        _shape("docker-28.5", "GET /images/json", "1.51", {"/*/Id": "string", "/*/Manifests": "array|null"}),
+        _shape("docker-28.5", "GET /images/json", "1.51", {"/message": "string"}, status=404),
+        _shape("docker-28.5", "GET /info", "1.51", {"/Name": "string"}),
+    ],
+    "tests": [
+        {"engine": "docker-28.5", "schema_mismatches": [
+            {"api": "1.51", "operation": "GET /info", "path": "/Plugins", "expected": "type 'array'",
+             "actual": "None", "baseline": True}]},
+        {"engine": "docker-28.5", "schema_mismatches": [
+            {"api": "1.51", "operation": "GET /info", "path": "/Plugins", "expected": "type 'array'",
+             "actual": "None", "baseline": True}]},
+        {"engine": "docker-26.1", "schema_mismatches": []},
+    ],
+}
+
+
+def test_engine_drift_compares_each_engine_at_its_own_version():
+    views = drift.engine_drift(RESULTS)
+    assert views == [{"operation": "GET /images/json", "status": 200, "engines": ["docker-26.1", "docker-28.5"],
+                      "rows": [("/*/Manifests", {"docker-26.1": None, "docker-28.5": "array|null"}),
+                               ("/*/VirtualSize", {"docker-26.1": "number", "docker-28.5": None})]}]
+
+
+def test_api_drift_lists_fields_that_come_and_go_between_versions_of_one_engine():
+    views = drift.api_drift(RESULTS)
+    assert views == [
+        {"engine": "docker-26.1", "operation": "GET /images/json", "versions": ["1.41", "1.45"], "changes": []},
+        {"engine": "docker-28.5", "operation": "GET /images/json", "versions": ["1.41", "1.51"],
+         "changes": [("1.51", "added", "/*/Manifests", ""), ("1.51", "removed", "/*/VirtualSize", "")]}]
+
+
+def test_spec_drift_compares_success_schemas_and_names_missing_specs():
+    def schema(properties):
+        return {"paths": {"/images/json": {"get": {"responses": {"200": {"schema": {
+            "type": "array", "items": {"type": "object", "properties": properties}}}}}}}}
+    specs = {"1.41": schema({"Id": {"type": "string"}, "VirtualSize": {"type": "integer"}}),
+             "1.51": schema({"Id": {"type": "string"}, "Size": {"type": "integer"}})}
+
+    def load(version):
+        if version not in specs:
+            raise FileNotFoundError(f"v{version}.yaml")
+        return specs[version]
+
+    view = drift.spec_drift(RESULTS, load)
+    assert view["versions"] == ["1.41", "1.51"]
+    assert view["missing"] == ["1.45: v1.45.yaml"]
+    assert view["operations"] == [{"operation": "GET /images/json", "changes": [
+        ("1.51", "added", "/*/Size", ""), ("1.51", "removed", "/*/VirtualSize", "")]}]
+
+
+def test_spec_conformance_counts_each_mismatch_once_with_its_tests():
+    assert drift.spec_conformance(RESULTS) == [
+        {"engine": "docker-28.5", "api": "1.51", "operation": "GET /info", "path": "/Plugins",
+         "expected": "type 'array'", "actual": "None", "baseline": True, "tests": 2}]
