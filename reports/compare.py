@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
-from reports.shapes import diff
+from openapi.shapes import diff
 
 
 @dataclass

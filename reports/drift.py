@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
-from reports.shapes import comparable, diff, schema_shape
+from openapi.shapes import comparable, diff, schema_shape
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -1,2 +1,9 @@
 """Registers the suite's plugins, split by concern; here, so that the harness's unit tests (tests/) run without them."""
-pytest_plugins = ["fixtures.plugin", "fixtures.baselines", "reports.plugin", "fixtures.scenario"]
+pytest_plugins = [
+    "fixtures.options",  # the run's options
+    "fixtures.baselines",  # known deviations as strict xfails; unseen entries
+    "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
+    "fixtures.client.plugin",  # the api client per transport, the transcript
+    "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
+    "reports.collect",  # results.json, the terminal summary, the HTML sections
+]

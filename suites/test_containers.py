@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from fixtures.objects import demux
+from fixtures.scenario.objects import demux
 from fixtures.wait import until
 
 pytestmark = pytest.mark.containers

@@ -1,7 +1,7 @@
 """Exec: create, start with output, inspect the exit code, resize a TTY."""
 import pytest
 
-from fixtures.objects import demux
+from fixtures.scenario.objects import demux
 from fixtures.wait import until
 
 pytestmark = pytest.mark.exec

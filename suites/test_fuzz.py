@@ -13,9 +13,11 @@ import functools
 import pytest
 
 from fixtures.baselines import known_fuzz_finding
-from fixtures.catalog import ENGINES
+from fixtures.engines.catalog import ENGINES
 from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, fuzz_stateful, load_schema, operation_labels
-from fixtures.plugin import SETTINGS, TRANSCRIPT
+from fixtures.client.plugin import TRANSCRIPT
+from fixtures.engines.plugin import announce
+from fixtures.options import SETTINGS
 from openapi.specs import SpecUnavailable, load_spec
 
 pytestmark = pytest.mark.fuzz
@@ -69,14 +71,17 @@ def fuzz_spec(engine_name, pytestconfig) -> dict:
 
 
 @pytest.fixture
-def fuzz_engine(engine_pool, engine_name):
+def fuzz_engine(engine_pool, engine_name, request):
     """An engine apart from the scenarios': fuzzing is destructive."""
-    return engine_pool.get(engine_name, role="fuzz")
+    engine = engine_pool.get(engine_name, role="fuzz")
+    announce(request, engine)
+    return engine
 
 
 @pytest.fixture
-def fuzz_api(fuzz_engine, transport, pytestconfig):
+def fuzz_api(fuzz_engine, transport, pytestconfig, request):
     """No /vX.Y prefix: the spec's basePath carries it. Every response goes to the transcript, the cases' too."""
+    request.node.user_properties.append(("api_version", fuzz_engine.api_version))
     record = pytestconfig.stash[TRANSCRIPT].recorder_for(f"{fuzz_engine.name}-fuzz {transport}")
     with fuzz_engine.client(transport) as client:
         client.session.hooks["response"].append(

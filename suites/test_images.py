@@ -5,7 +5,7 @@ import tarfile
 
 import pytest
 
-from fixtures.objects import demux, json_lines
+from fixtures.scenario.objects import demux, json_lines
 
 pytestmark = pytest.mark.images
 

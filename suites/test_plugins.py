@@ -1,7 +1,7 @@
 """Plugins: a plugin built here is pushed to the run's registry, pulled with its privileges, enabled, disabled, removed."""
 import pytest
 
-from fixtures.objects import json_lines
+from fixtures.scenario.objects import json_lines
 
 pytestmark = pytest.mark.plugins
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from fixtures.objects import json_lines
+from fixtures.scenario.objects import json_lines
 from fixtures.wait import until
 
 pytestmark = pytest.mark.system

@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from fixtures.client import TlsFiles, client_for
+from fixtures.client.http import TlsFiles, client_for
 
 pytestmark = pytest.mark.transports
 

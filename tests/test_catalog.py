@@ -1,7 +1,7 @@
 """Engine names: known recipes, official images by reference, external daemons."""
 import pytest
 
-from fixtures.catalog import ENGINES, UnknownEngine, engine_spec
+from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
 
 
 def test_known_engines_have_recipes_and_expected_versions():

@@ -2,7 +2,7 @@
 import socket
 import subprocess
 
-from fixtures.cleanup import OWNER_LABEL, RUN_LABEL, Run, owner_alive, owner_of
+from fixtures.engines.cleanup import OWNER_LABEL, RUN_LABEL, Run, owner_alive, owner_of
 
 
 def test_a_live_process_owns_its_objects():
@@ -48,7 +48,7 @@ class _Thing:
 def test_a_worker_removes_its_own_objects_not_its_siblings():
     from types import SimpleNamespace
 
-    from fixtures.cleanup import remove_run
+    from fixtures.engines.cleanup import remove_run
 
     mine, sibling = Run.new("abc", worker="gw0"), Run("abc", "host:1:1", "gw1")
     removed: list[str] = []

@@ -6,7 +6,7 @@ import threading
 import pytest
 import requests
 
-from fixtures.client import ApiClient, client_for
+from fixtures.client.http import ApiClient, client_for
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from fixtures import fuzzing
-from fixtures.client import client_for
+from fixtures.client.http import client_for
 from fixtures.fuzzing import Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
 
 

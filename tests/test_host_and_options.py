@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from fixtures import host
+from fixtures.engines import host
 
 
 def test_unanswering_docker_host_names_the_fix(tmp_path, monkeypatch):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.catalog import ENGINES
-from fixtures.client import UnixSocketAdapter
+from fixtures.engines.catalog import ENGINES
+from fixtures.client.http import UnixSocketAdapter
 from reports import results
 
 pytest_plugins = ["pytester"]
@@ -28,7 +28,7 @@ def test_files_named_in_the_harness_code_exist_in_the_project():
 
 
 def test_engine_help_lists_every_engine_of_the_catalog(pytester):
-    result = pytester.runpytest("-p", "fixtures.plugin", "-p", "no:cacheprovider", "--help")
+    result = pytester.runpytest("-p", "fixtures.options", "-p", "no:cacheprovider", "--help")
     help_text = " ".join(result.stdout.str().split())  # argparse wraps its lines
     assert [name for name in ENGINES if name not in help_text] == []
 
@@ -43,7 +43,16 @@ def test_merge_keeps_the_source_of_every_spec():
 
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
 def test_the_benchmark_output_is_not_tracked_as_source():
-    tracked = subprocess.run(["git", "ls-files", "reports/bench.json"], cwd=ROOT, capture_output=True, text=True,
+    tracked = subprocess.run(["git", "ls-files", "reports/output/bench.json"], cwd=ROOT, capture_output=True, text=True,
                              timeout=30).stdout
-    ignored = subprocess.run(["git", "check-ignore", "-q", "reports/bench.json"], cwd=ROOT, timeout=30).returncode
+    ignored = subprocess.run(["git", "check-ignore", "-q", "reports/output/bench.json"], cwd=ROOT, timeout=30).returncode
     assert tracked == "" and ignored == 0
+
+
+def test_installing_the_project_brings_its_dependencies_and_no_top_level_packages():
+    """PyPI has packages named fixtures, openapi and reports: installed ones of ours would clash with them."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["tool"]["setuptools"]["packages"] == []
+    assert project["tool"]["pytest"]["ini_options"]["pythonpath"] == ["."]

@@ -1,8 +1,8 @@
 """Image recipes: the hash follows the recipe and its files; hooks run at the stage the variant has."""
 import dataclasses
 
-from fixtures import images
-from fixtures.catalog import ALPINE, ENGINES
+from fixtures.engines import images
+from fixtures.engines.catalog import ALPINE, ENGINES
 
 
 def test_hash_changes_with_the_recipe_only():
@@ -13,7 +13,7 @@ def test_hash_changes_with_the_recipe_only():
 
 def test_hash_follows_the_files_it_copies(tmp_path, monkeypatch):
     (tmp_path / "docker-entrypoint.sh").write_text("one")
-    monkeypatch.setattr(images, "IMAGES_DIR", tmp_path)
+    monkeypatch.setattr(images, "RECIPES_DIR", tmp_path)
     recipe = ENGINES["docker-28.5"].recipe
     before = images.recipe_hash(recipe)
     (tmp_path / "docker-entrypoint.sh").write_text("two")

@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 import fixtures.baselines
-import reports.plugin
+import reports.collect
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent  # workers of an xdist run import the suite's plugins from here
-SUITE_PLUGINS = ("-p", "fixtures.plugin", "-p", "fixtures.baselines", "-p", "reports.plugin", "-p", "no:cacheprovider")
+SUITE_PLUGINS = ("-p", "fixtures.options", "-p", "fixtures.engines.plugin", "-p", "fixtures.client.plugin",
+                 "-p", "fixtures.baselines", "-p", "reports.collect", "-p", "no:cacheprovider")
 
 
 @pytest.fixture
@@ -22,11 +23,11 @@ def suite(pytester, monkeypatch, tmp_path):
     fixtures.baselines.load_baseline.cache_clear()
 
     def run(*args):
-        outer = list(reports.plugin._CONFIG)  # the inner session takes it over: the outer one's comes back after
+        outer = list(reports.collect._CONFIG)  # the inner session takes it over: the outer one's comes back after
         try:
             result = pytester.runpytest(*SUITE_PLUGINS, *args)
         finally:
-            reports.plugin._CONFIG[:] = outer
+            reports.collect._CONFIG[:] = outer
         path = pytester.path / "reports" / "output" / "results.json"
         data = json.loads(path.read_text()) if path.is_file() else {}
         return result, {t["flow"]: (t["status"], t["known"]) for t in data.get("tests", [])}
@@ -176,7 +177,7 @@ def test_baseline_entries_not_seen_are_listed_by_the_controller(suite, pytester,
     pytester.makeconftest(f"import fixtures.baselines, pathlib\n"
                           f"fixtures.baselines.BASELINE_DIR = pathlib.Path({str(suite.baselines)!r})\n")
     pytester.makepyfile(test_seen=SEEN)
-    result, statuses = suite("-p", "fixtures.scenario", "--transport", "unix", "--spec-dir", str(specs), "-v",
+    result, statuses = suite("-p", "fixtures.scenario.plugin", "--transport", "unix", "--spec-dir", str(specs), "-v",
                              *workers)
     assert statuses == {"test_schema": ("Pass", False), "test_fuzz": ("Pass", False)}
     result.stdout.fnmatch_lines(["*schema and fuzz baseline entries not seen in this run*",

@@ -7,7 +7,7 @@ from reports import __main__ as cli
 from reports import html, results
 from reports.compare import compare
 from reports.results import ResultsError, status_of
-from reports.shapes import body_shape, diff, generalize, schema_shape
+from openapi.shapes import body_shape, diff, generalize, schema_shape
 
 
 def _test(engine, flow, status, transport="unix", area="containers", mismatches=()):

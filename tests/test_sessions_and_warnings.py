@@ -4,9 +4,9 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from fixtures import engines
-from fixtures.catalog import engine_spec
-from fixtures.client import TlsFiles
+from fixtures.engines import containers as engines
+from fixtures.engines.catalog import engine_spec
+from fixtures.client.http import TlsFiles
 from suites import test_transports
 
 

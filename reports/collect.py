@@ -5,80 +5,61 @@ and puts the summary, drill-down and drift views into the pytest-html report.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from fixtures.baselines import baseline_of
-from fixtures.plugin import OUTPUT_DIR, RUN, SETTINGS, TRANSCRIPT
-from reports import html, results
 from openapi.errata import applicable
-from reports.shapes import body_shape
+from reports import html, results
 
 AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
 RESULTS = pytest.StashKey[dict]()
-SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, of this process
+_SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
-_ANNOUNCED = pytest.StashKey[set]()  # engines whose identity this process already attached
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[SHAPES] = {}
+    config.stash[_SHAPES] = {}
     config.stash[_REPORTS] = {}
-    config.stash[_ANNOUNCED] = set()
     config.stash[RESULTS] = {}
 
 
-def record_shape(config: pytest.Config, engine: str, operation: str, status: int, api: str, body) -> None:
-    """Keep the shape of a checked response body, for the drift views."""
-    fields = config.stash[SHAPES].setdefault((engine, operation, status, api), {})
-    for path, kind in body_shape(body).items():
-        fields[path] = kind if fields.get(path, kind) == kind else "|".join(sorted({*fields[path].split("|"), kind}))
+def _results_path(config: pytest.Config) -> Path:
+    return config.rootpath / config.getoption("results")
+
+
+def _spec_dir(config: pytest.Config) -> Path | None:
+    spec_dir = config.getoption("spec_dir")
+    return Path(spec_dir).resolve() if spec_dir else None
 
 
 def _area(item: pytest.Item) -> str:
     return next((a for a in AREAS if item.get_closest_marker(a)), item.path.stem.removeprefix("test_"))
 
 
-def identity(engine) -> dict:
-    version = engine.version
-    return {
-        "version": version.get("Version"), "api_version": version.get("ApiVersion"),
-        "min_api_version": version.get("MinAPIVersion"), "os": version.get("Os"), "arch": version.get("Arch"),
-        "kernel": version.get("KernelVersion"), "kind": engine.spec.kind, "image": engine.image or None,
-        "image_digest": engine.image_id, "profile": engine.profile, "ready_seconds": engine.ready_seconds,
-        "transports": sorted(engine.addresses),
-    }
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
-    """After the fixtures: what the test is about, and the engine's identity the first time it is seen."""
+    """After the fixtures: what the test is about (the api fixtures record the API version they call)."""
     yield
     params = getattr(item, "callspec", None)
-    funcargs = getattr(item, "funcargs", {})
-    engine = funcargs.get("engine") or funcargs.get("fuzz_engine")
-    api_version = item.config.stash[SETTINGS].prefix_for(engine.api_version) if engine else None
+    api_version = next((value for name, value in item.user_properties if name == "api_version"), None)
     item.user_properties.append(("meta", {
         "engine": params.params.get("engine_name") if params else None,
         "transport": params.params.get("transport") if params else None,
         "area": _area(item), "flow": item.originalname, "api_version": api_version}))
-    if engine is not None and engine.name not in item.config.stash[_ANNOUNCED]:
-        item.config.stash[_ANNOUNCED].add(engine.name)
-        baseline = baseline_of(item.config, engine.name)
-        item.user_properties.append(("engine_identity", {engine.name: {**identity(engine), "baseline": baseline}}))
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call):
-    report = (yield).get_result()
-    if report.failed:
-        curl = item.config.stash[TRANSCRIPT].last_curl(item.nodeid)
-        if curl:
-            report.user_properties.append(("curl", curl))
+def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
+    """Merge the response shapes a test recorded, and take them off its report (JUnit would list them all)."""
+    shapes = config.stash[_SHAPES]
+    for name, shape in [p for p in report.user_properties if p[0] == "shape"]:
+        fields = shapes.setdefault((shape["engine"], shape["operation"], shape["status"], shape["api"]), {})
+        for path, kind in shape["fields"].items():
+            known = fields.get(path, kind)
+            fields[path] = kind if known == kind else "|".join(sorted({*known.split("|"), kind}))
+    report.user_properties = [p for p in report.user_properties if p[0] != "shape"]
 
 
 _CONFIG: list[pytest.Config] = []  # pytest_runtest_logreport is not given the config
@@ -88,8 +69,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG[:] = [session.config]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Keep the report that decides each test's status: a failure in any phase over a skip over a pass."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller gathers what the workers' reports carry
+    _keep_shapes(_CONFIG[0], report)
     seen = _CONFIG[0].stash[_REPORTS]
     rank = {"passed": 0, "skipped": 1, "failed": 2}
     previous = seen.get(report.nodeid)
@@ -112,7 +97,7 @@ def _message(report: pytest.TestReport) -> str:
 
 
 def _test_record(report: pytest.TestReport) -> dict:
-    props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding"))
+    props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding", "shape"))
     meta = props.get("meta", {})
     message = _message(report)
     longrepr = report.longreprtext or ""
@@ -131,23 +116,13 @@ def _test_record(report: pytest.TestReport) -> dict:
     }
 
 
-def _shapes_file(config: pytest.Config, worker: str) -> Path:
-    return config.rootpath / OUTPUT_DIR / f".shapes-{config.stash[RUN].id}-{worker}.json"
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    shapes = [{"engine": e, "operation": o, "status": s, "api": a, "fields": f}
-              for (e, o, s, a), f in config.stash[SHAPES].items()]
-    if worker:  # the controller gathers the workers' shapes from their files
-        _shapes_file(config, worker).parent.mkdir(parents=True, exist_ok=True)
-        _shapes_file(config, worker).write_text(json.dumps(shapes))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    for path in (config.rootpath / OUTPUT_DIR).glob(f".shapes-{config.stash[RUN].id}-gw*.json"):
-        shapes += json.loads(path.read_text())
-        path.unlink()
+    shapes = [{"engine": e, "operation": o, "status": s, "api": a, "fields": f}
+              for (e, o, s, a), f in config.stash[_SHAPES].items()]
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
     tests += results.reach(tests)
     if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
@@ -166,11 +141,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "engines": engines, "tests": tests, "shapes": shapes,
         "errata": sorted({e.id for v in versions for e in applicable(v)}),
         "versions": versions,
-        "specs": _spec_sources(versions, config.stash[SETTINGS].spec_dir),
+        "specs": _spec_sources(versions, _spec_dir(config)),
     }
     config.stash[RESULTS] = data
     if engines or tests:
-        results.write(data, config.rootpath / config.stash[SETTINGS].results)
+        results.write(data, _results_path(config))
         _shorten_environment(config, data)
 
 
@@ -199,7 +174,7 @@ def _shorten_environment(config: pytest.Config, data: dict) -> None:
     packages = metadata.get("Packages", {})
     metadata.clear()
     metadata["Engines"] = ", ".join(f"{name} {e.get('version')}" for name, e in sorted(data["engines"].items()))
-    metadata["Suite"] = f"pytest {packages.get('pytest', '?')}, results in {config.stash[SETTINGS].results}"
+    metadata["Suite"] = f"pytest {packages.get('pytest', '?')}, results in {config.getoption('results')}"
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
@@ -213,7 +188,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         terminalreporter.write_line(f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
                                     f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}")
     if data.get("engines") or reach:
-        terminalreporter.write_line(f"results: {config.stash[SETTINGS].results}")
+        terminalreporter.write_line(f"results: {config.getoption('results')}")
 
 
 def _engines_summary(terminalreporter, data: dict) -> None:
@@ -231,4 +206,4 @@ def _engines_summary(terminalreporter, data: dict) -> None:
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:
     data = session.config.stash.get(RESULTS, {})
     if data.get("tests"):
-        prefix.append(html.report_sections(data, session.config.stash[SETTINGS].spec_dir))
+        prefix.append(html.report_sections(data, _spec_dir(session.config)))

@@ -1,6 +1,6 @@
-"""python -m reports.bench: how fast the suite is, against baselines measured in the same run.
+"""python -m perf.bench: how fast the suite is, against baselines measured in the same run.
 
-Writes reports/bench.json and prints a table. The headline is each ratio to its in-run baseline:
+Writes reports/output/bench.json and prints a table. The headline is each ratio to its in-run baseline:
 - ready: the suite's engine ready time (all three transports answer) against the engine's own (a
   bare poller on its unix socket, every 2 ms, from the same start); median of --starts starts;
 - latency: GET /_ping and GET /containers/json through the suite's client against one curl
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import docker
 
-from fixtures import host as host_engine
-from fixtures.catalog import ENGINES, UnknownEngine, engine_spec
-from fixtures.cleanup import Run, remove_run, sweep
-from fixtures.engines import TRANSPORTS, EnginePool
+from fixtures.engines import host as host_engine
+from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
+from fixtures.engines.cleanup import Run, remove_run, sweep
+from fixtures.engines.containers import TRANSPORTS, EnginePool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,12 +165,12 @@ def fuzz_rates(engine_name: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m perf.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", default="docker-28.5")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--out", default="reports/bench.json")
+    parser.add_argument("--out", default="reports/output/bench.json")
     parser.add_argument("--no-fuzz", action="store_true", help="leave out the fuzz throughput (about 3 minutes)")
     args = parser.parse_args(argv)
     try:

@@ -1,4 +1,4 @@
-"""python -m reports.soak: back-to-back runs of the suites on one engine, some killed midway.
+"""python -m perf.soak: back-to-back runs of the suites on one engine, some killed midway.
 
 Fails (exit 1) on anything left on the host after the last run (the suite's containers, networks
 and volumes, its temporary directories, its processes) and lists every test whose outcome
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import docker
 
-from fixtures.catalog import ENGINES
-from fixtures.cleanup import OWNER_LABEL, TEMP_PREFIX
+from fixtures.engines.catalog import ENGINES
+from fixtures.engines.cleanup import OWNER_LABEL, TEMP_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def flaky(out: Path) -> dict[str, dict[str, int]]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports.soak", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m perf.soak", description=__doc__)
     parser.add_argument("--engine", default="docker-28.5")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--kills", type=int, default=3, help="how many of the runs get SIGKILL midway")
