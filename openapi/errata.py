@@ -6,6 +6,8 @@ must never hide an engine bug (those go to the engine's baseline in suites/basel
 """
 from __future__ import annotations
 
+from packaging.version import Version
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,11 +19,6 @@ class Erratum:
     summary: str
     evidence: str
     fix: Callable[[dict], None]
-
-
-def _version_key(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
-    return int(major), int(minor)
 
 
 def _plugin_interface_types_are_strings(spec: dict) -> None:
@@ -56,8 +53,7 @@ ERRATA: tuple[Erratum, ...] = (
 
 
 def applicable(version: str) -> list[Erratum]:
-    key = _version_key(version)
-    return [e for e in ERRATA if _version_key(e.versions[0]) <= key <= _version_key(e.versions[1])]
+    return [e for e in ERRATA if Version(e.versions[0]) <= Version(version) <= Version(e.versions[1])]
 
 
 def apply_errata(spec: dict, version: str) -> dict:

@@ -16,6 +16,8 @@ files are never part of this repository.
 """
 from __future__ import annotations
 
+from packaging.version import Version
+
 import functools
 import hashlib
 import os
@@ -55,7 +57,7 @@ def pinned_sums() -> dict[str, str]:
 def set_versions() -> list[str]:
     """The API versions of the spec set, oldest first."""
     versions = [name[1:-5] for name in pinned_sums() if name.startswith("v")]
-    return sorted(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
+    return sorted(versions, key=Version)
 
 
 def spec_dir_setting() -> Path | None:

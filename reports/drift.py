@@ -7,15 +7,13 @@
 """
 from __future__ import annotations
 
+from packaging.version import Version
+
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
 from openapi.shapes import comparable, diff, schema_shape
-
-
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 def engine_drift(results: dict) -> list[dict]:
@@ -48,7 +46,7 @@ def api_drift(results: dict) -> list[dict]:
             grouped[(shape["engine"], shape["operation"])][shape["api"]] = shape["fields"]
     views = []
     for (engine, operation), by_version in sorted(grouped.items()):
-        versions = sorted(by_version, key=_key)
+        versions = sorted(by_version, key=Version)
         if len(versions) < 2:
             continue
         changes = _changes(by_version, versions)
@@ -73,7 +71,7 @@ def spec_drift(results: dict, load_spec: Callable[[str], dict]) -> dict:
     Compares the success-response schemas of each exercised operation between consecutive API
     versions involved in the run; load_spec(version) gives a spec dict (errata applied).
     """
-    versions = sorted(set(results.get("versions", [])), key=_key)
+    versions = sorted(set(results.get("versions", [])), key=Version)
     specs, missing = {}, []
     for version in versions:
         try:
@@ -93,7 +91,7 @@ def spec_drift(results: dict, load_spec: Callable[[str], dict]) -> dict:
             codes = sorted(c for c in answer.get("responses", {}) if str(c).startswith("2"))
             schema = answer["responses"][codes[0]].get("schema") if codes else None
             shapes[version] = schema_shape(specs[version], schema)
-        changes = _changes(shapes, sorted(shapes, key=_key))
+        changes = _changes(shapes, sorted(shapes, key=Version))
         if changes:
             operations.append({"operation": operation, "changes": changes})
     return {"versions": present, "operations": operations, "missing": missing}

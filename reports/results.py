@@ -13,6 +13,8 @@ and what an engine does not implement (Unsupported) apart from both.
 """
 from __future__ import annotations
 
+from packaging.version import Version
+
 import json
 from pathlib import Path
 
@@ -108,7 +110,7 @@ def merge(parts: list[dict]) -> dict:
         merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])),
-                                    key=lambda v: tuple(int(x) for x in v.split(".")))
+                                    key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
     return merged
 

@@ -11,19 +11,16 @@ pytestmark = pytest.mark.containers
 HELLO = {"Image": "alpine", "Cmd": ["echo", "Hello, World!"]}  # the API docs' own example
 
 
-def test_create_start_wait_logs_delete(api, made, check):
+def test_create_start_wait_logs_delete(api, made, call):
     """POST /containers/create 201, start 204, logs hold stdout, DELETE 204, then inspect 404."""
-    created = check(api.post("/containers/create", json=made.labelled(HELLO)), 201, "POST /containers/create")
-    container = created["Id"]
-    made.containers.append(container)
+    container = made.container(**HELLO)
 
-    listed = check(api.get("/containers/json", params={"all": 1}), 200, "GET /containers/json")
+    listed = call("GET /containers/json", 200, params={"all": 1})
     assert container in [c["Id"] for c in listed], "a created container is listed with all=1"
     assert next(c for c in listed if c["Id"] == container)["State"] == "created"
 
-    assert api.post(f"/containers/{container}/start").status_code == 204
-    waited = check(api.post(f"/containers/{container}/wait", timeout=30), 200, "POST /containers/{id}/wait")
-    assert waited["StatusCode"] == 0
+    call("POST /containers/{id}/start", 204, id=container)
+    assert call("POST /containers/{id}/wait", 200, id=container, timeout=30)["StatusCode"] == 0
 
     logs = api.get(f"/containers/{container}/logs", params={"stdout": 1, "stderr": 1})
     assert logs.status_code == 200
@@ -35,17 +32,16 @@ def test_create_start_wait_logs_delete(api, made, check):
     assert "message" in gone.json()
 
 
-def test_running_then_stopped_with_its_exit_code(api, made, check):
+def test_running_then_stopped_with_its_exit_code(api, made, call):
     """A started container is Running and listed; stop ends it with the code its TERM handler gives."""
     container = made.running(["sh", "-c", "trap 'exit 3' TERM; echo trapped; sleep 300 & wait"])
     # Running comes before the shell has set its trap: a TERM sent earlier would be ignored, then killed
     until(lambda: "trapped" in demux(api.get(f"/containers/{container}/logs", params={"stdout": 1}).content)[0],
           10, "the container's TERM handler in place")
-    inspected = check(api.get(f"/containers/{container}/json"), 200, "GET /containers/{id}/json")
-    assert inspected["State"]["Running"] is True
-    assert container in [c["Id"] for c in check(api.get("/containers/json"), 200, "GET /containers/json")]
+    assert call("GET /containers/{id}/json", 200, id=container)["State"]["Running"] is True
+    assert container in [c["Id"] for c in call("GET /containers/json", 200)]
 
-    assert api.post(f"/containers/{container}/stop", params={"t": 10}, timeout=30).status_code == 204
+    call("POST /containers/{id}/stop", 204, id=container, params={"t": 10}, timeout=30)
     state = made.inspect(container)["State"]
     assert (state["Running"], state["Status"], state["ExitCode"]) == (False, "exited", 3)
     assert container not in [c["Id"] for c in api.get("/containers/json").json()], "no longer listed without all"
@@ -77,9 +73,7 @@ def test_removing_a_running_container_is_a_conflict(api, made):
 
 def test_duplicate_name_is_a_conflict(api, made):
     name = made.name("dup")
-    first = api.post("/containers/create", params={"name": name}, json=made.labelled(HELLO))
-    assert first.status_code == 201
-    made.containers.append(first.json()["Id"])
+    made.container(name=name, **HELLO)
     second = api.post("/containers/create", params={"name": name}, json=made.labelled(HELLO))
     assert second.status_code == 409
     assert name in second.json()["message"]

@@ -7,24 +7,24 @@ from fixtures.wait import until
 pytestmark = pytest.mark.exec
 
 
-def _exec(api, check, container: str, cmd: list[str], **config) -> str:
+def _exec(call, container: str, cmd: list[str], **config) -> str:
     body = {"Cmd": cmd, "AttachStdout": True, "AttachStderr": True, **config}
-    return check(api.post(f"/containers/{container}/exec", json=body), 201, "POST /containers/{id}/exec")["Id"]
+    return call("POST /containers/{id}/exec", 201, id=container, json=body)["Id"]
 
 
-def test_start_returns_output_and_inspect_the_exit_code(api, made, check):
+def test_start_returns_output_and_inspect_the_exit_code(api, made, call):
     container = made.running()
-    exec_id = _exec(api, check, container, ["sh", "-c", "echo out; echo err >&2; exit 7"])
+    exec_id = _exec(call, container, ["sh", "-c", "echo out; echo err >&2; exit 7"])
     started = api.post(f"/exec/{exec_id}/start", json={"Detach": False, "Tty": False}, timeout=30)
     assert started.status_code == 200
     assert demux(started.content) == ("out\n", "err\n")
-    inspected = check(api.get(f"/exec/{exec_id}/json"), 200, "GET /exec/{id}/json")
+    inspected = call("GET /exec/{id}/json", 200, id=exec_id)
     assert (inspected["Running"], inspected["ExitCode"], inspected["ContainerID"]) == (False, 7, container)
 
 
-def test_tty_exec_accepts_resize_and_refuses_bad_sizes(api, made, check):
+def test_tty_exec_accepts_resize_and_refuses_bad_sizes(api, made, call):
     container = made.running()
-    exec_id = _exec(api, check, container, ["sleep", "60"], Tty=True, AttachStdin=False)
+    exec_id = _exec(call, container, ["sleep", "60"], Tty=True, AttachStdin=False)
     assert api.post(f"/exec/{exec_id}/start", json={"Detach": True, "Tty": True}).status_code == 200
     until(lambda: api.get(f"/exec/{exec_id}/json").json()["Running"], 10, "exec running")
     assert api.post(f"/exec/{exec_id}/resize", params={"h": 40, "w": 100}).status_code in (200, 201)

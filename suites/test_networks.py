@@ -4,33 +4,28 @@ import pytest
 pytestmark = pytest.mark.networks
 
 
-def test_create_connect_disconnect_delete(api, made, check):
+def test_create_connect_disconnect_delete(api, made, call):
     name = made.name("net")
-    created = check(api.post("/networks/create", json=made.labelled({"Name": name, "Driver": "bridge"})),
-                    201, "POST /networks/create")
-    network = created["Id"]
-    made.networks.append(network)
-    assert name in [n["Name"] for n in check(api.get("/networks"), 200, "GET /networks")]
-    inspected = check(api.get(f"/networks/{network}"), 200, "GET /networks/{id}")
+    network = made.network(name)
+    assert name in [n["Name"] for n in call("GET /networks", 200)]
+    inspected = call("GET /networks/{id}", 200, id=network)
     assert (inspected["Name"], inspected["Driver"], inspected["Labels"]) == (name, "bridge", made.labels)
 
     container = made.container(["sleep", "300"])
-    assert api.post(f"/networks/{network}/connect", json={"Container": container}).status_code == 200
+    call("POST /networks/{id}/connect", 200, id=network, json={"Container": container})
     assert name in made.inspect(container)["NetworkSettings"]["Networks"]
 
-    assert api.post(f"/networks/{network}/disconnect", json={"Container": container}).status_code == 200
+    call("POST /networks/{id}/disconnect", 200, id=network, json={"Container": container})
     assert name not in made.inspect(container)["NetworkSettings"]["Networks"]
 
-    assert api.delete(f"/networks/{network}").status_code == 204
+    call("DELETE /networks/{id}", 204, id=network)
     assert api.get(f"/networks/{network}").status_code == 404
 
 
 def test_duplicate_network_name_is_a_conflict(api, made):
     """POST /networks/create with CheckDuplicate: a second network of one name is 409."""
     name = made.name("net")
-    first = api.post("/networks/create", json=made.labelled({"Name": name}))
-    assert first.status_code == 201
-    made.networks.append(first.json()["Id"])
+    made.network(name)
     second = api.post("/networks/create", json=made.labelled({"Name": name, "CheckDuplicate": True}))
     assert second.status_code == 409
 

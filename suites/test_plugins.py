@@ -12,10 +12,7 @@ def pushed_plugin(api, engine, engine_pool, made):
     if engine.registry is None:
         pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
     remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
-    created = api.post("/plugins/create", params={"name": remote}, data=engine_pool.plugin_tar(remote),
-                       headers={"Content-Type": "application/x-tar"}, timeout=120)
-    assert created.status_code == 204, f"harness: POST /plugins/create {created.status_code}: {created.text[:300]}"
-    made.plugins.append(remote)
+    made.plugin(remote, engine_pool.plugin_tar(remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
     errors = [m["error"] for m in json_lines(pushed) if "error" in m]
     assert pushed.status_code == 200 and not errors, f"harness: push {pushed.status_code}: {errors or pushed.text[:300]}"
@@ -23,28 +20,27 @@ def pushed_plugin(api, engine, engine_pool, made):
     return remote
 
 
-def test_pull_enable_disable_remove(api, made, check, pushed_plugin):
+def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
     """GET /plugins/privileges, POST /plugins/pull, enable, disable, DELETE: each seen in GET /plugins."""
     remote = pushed_plugin
     assert api.get(f"/plugins/{remote}/json").status_code == 404
-    privileges = check(api.get("/plugins/privileges", params={"remote": remote}), 200, "GET /plugins/privileges")
+    privileges = call("GET /plugins/privileges", 200, params={"remote": remote})
     assert {"Name": "network", "Description": "permissions to access a network", "Value": ["host"]} in privileges
 
     pulled = api.post("/plugins/pull", params={"remote": remote}, json=privileges, timeout=120)
     assert pulled.status_code == 200
     assert not [m for m in json_lines(pulled) if "error" in m], pulled.text[-300:]
-    listed = check(api.get("/plugins"), 200, "GET /plugins")
-    plugin = next(p for p in listed if p["Name"] == remote)
+    plugin = next(p for p in call("GET /plugins", 200) if p["Name"] == remote)
     assert plugin["Enabled"] is False, "a pulled plugin waits to be enabled"
     assert plugin["Config"]["Interface"]["Socket"] == "conformance.sock"
 
     assert api.post(f"/plugins/{remote}/enable", params={"timeout": 30}, timeout=60).status_code == 200
-    assert check(api.get(f"/plugins/{remote}/json"), 200, "GET /plugins/{name}/json")["Enabled"] is True
+    assert call("GET /plugins/{name}/json", 200, name=remote)["Enabled"] is True
     assert api.delete(f"/plugins/{remote}").status_code == 409, "an enabled plugin is removed only with force"
 
     assert api.post(f"/plugins/{remote}/disable", timeout=60).status_code == 200
     assert api.get(f"/plugins/{remote}/json").json()["Enabled"] is False
-    check(api.delete(f"/plugins/{remote}"), 200, "DELETE /plugins/{name}")
+    call("DELETE /plugins/{name}", 200, name=remote)
     assert api.get(f"/plugins/{remote}/json").status_code == 404
     assert remote not in [p["Name"] for p in api.get("/plugins").json()]
 

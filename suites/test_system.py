@@ -10,15 +10,15 @@ from fixtures.wait import until
 pytestmark = pytest.mark.system
 
 
-def test_info(api, engine, check):
-    info = check(api.get("/info"), 200, "GET /info")
+def test_info(engine, call):
+    info = call("GET /info", 200)
     assert info["ServerVersion"] == engine.version["Version"]
     assert info["OSType"] == "linux"
     assert isinstance(info["Containers"], int)
 
 
-def test_version(api, engine, check):
-    version = check(api.get("/version"), 200, "GET /version")
+def test_version(engine, call):
+    version = call("GET /version", 200)
     assert version["ApiVersion"] == engine.api_version
     assert {c["Name"] for c in version.get("Components") or []} >= {"Engine"}
 

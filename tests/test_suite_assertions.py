@@ -11,13 +11,10 @@ class _Api:
     def at_version(self, version):
         return self
 
-    def get(self, path, **_):
-        return SimpleNamespace(path=path)
 
-
-def _check(listed):
-    answers = {"/version": {"ApiVersion": "1.51"}, "/containers/json": listed}
-    return lambda response, status, operation: answers[response.path]
+def _call(listed):
+    answers = {"GET /version": {"ApiVersion": "1.51"}, "GET /containers/json": listed}
+    return lambda operation, status, **_: answers[operation]
 
 
 def _run(test, **fixtures):
@@ -29,6 +26,6 @@ def _run(test, **fixtures):
 def test_version_prefixes_fail_when_the_made_container_is_not_listed(prefix):
     fixtures = dict(api=_Api(), engine=SimpleNamespace(api_version="1.51"), prefix=prefix,
                     made=SimpleNamespace(running=lambda *a, **k: "c1"))
-    _run(test_versions.test_version_prefixes_are_served, **fixtures, check=_check([{"Id": "c1"}, {"Id": "c2"}]))
+    _run(test_versions.test_version_prefixes_are_served, **fixtures, call=_call([{"Id": "c1"}, {"Id": "c2"}]))
     with pytest.raises(AssertionError):
-        _run(test_versions.test_version_prefixes_are_served, **fixtures, check=_check([{"Id": "c2"}]))
+        _run(test_versions.test_version_prefixes_are_served, **fixtures, call=_call([{"Id": "c2"}]))
