@@ -1,31 +1,42 @@
 """The report's own sections: the engine x area matrix first, then drill-down, failures, drift.
 
 The same HTML goes into the pytest-html report of a run and into the page `python -m reports merge`
-writes; it fits 1280 px without scrolling sideways (fixed layouts, long paths wrap).
+writes. The markup is in templates/*.html.j2 (Jinja2, autoescaped); this module only turns a
+results dict into the plain lists and dicts those templates lay out.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
+from functools import cache
 from pathlib import Path
+
+import jinja2
 
 from reports import drift
 from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, summary
 
-STYLE = """<style>
-.conf {max-width: 1240px; font-size: 13px}
-.conf table {border-collapse: collapse; table-layout: fixed; width: 100%; margin: 4px 0 14px}
-.conf th, .conf td {border: 1px solid #ccc; padding: 2px 5px; overflow-wrap: anywhere; vertical-align: top}
-.conf th {background: #eee; text-align: left}
-.conf .good {background: #c8ecc8} .conf .fair {background: #f6e7a8} .conf .bad {background: #f4b8b8}
-.conf .none {background: #e4e4e4; color: #666} .conf .err {background: #d9c8f4}
-.conf .add {color: #176317} .conf .del {color: #a11} .conf .chg {color: #8a5a00}
-.conf code, .conf pre {font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere}
-.conf details {margin: 2px 0}
-</style>"""
 SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
 CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", "Disabled": "none", ERROR: "err"}
+SEVERITY = [PASS, "Disabled", UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
 ROW_LIMIT = 200  # per drift table: a report must stay readable
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # autoescape=True for every template, whatever its name: the report holds strings engines and
+    # tests made, and none of them may become markup. StrictUndefined: a misspelt field fails loudly.
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def _sections():
+    """The macros of sections.html.j2, callable from Python."""
+    return _environment().get_template("sections.html.j2").module
+
+
+def _cell(text, css: str = "") -> dict:
+    return {"text": str(text), "css": css}
 
 
 def _ratio(counts: dict[str, int]) -> tuple[str, str]:
@@ -54,182 +65,194 @@ def matrix_text(results: dict) -> list[str]:
     return lines
 
 
-def _table(head: list[str], rows: list[list[str]], widths: list[str] | None = None) -> str:
-    cols = "".join(f"<col style='width:{w}'>" for w in widths) if widths else ""
-    return (f"<table><colgroup>{cols}</colgroup><tr>{''.join(f'<th>{escape(h)}</th>' for h in head)}</tr>"
-            + "".join(f"<tr>{''.join(row)}</tr>" for row in rows) + "</table>")
-
-
-def _td(text: str, css: str = "", raw: bool = False) -> str:
-    return f"<td class='{css}'>{text if raw else escape(str(text))}</td>"
-
-
-def matrix(results: dict) -> str:
+def _matrix_data(results: dict) -> dict:
     table = summary(results)
     areas = _areas(table)
     rows = []
     for engine in sorted(table):
         identity = results["engines"].get(engine, {})
-        label = f"<b>{escape(engine)}</b><br>{escape(str(identity.get('version', '?')))} · API {escape(str(identity.get('api_version', '?')))}"
-        rows.append([_td(label, raw=True)] + [
-            _td(*_ratio(table[engine][a])) if a in table[engine] else _td("") for a in areas])
-    return "<h2>Conformance: passed/judged by engine and area</h2>" + _table(["engine", *areas], rows)
+        rows.append({"engine": engine, "version": identity.get("version", "?"),
+                     "api_version": identity.get("api_version", "?"),
+                     "cells": [_cell(*_ratio(table[engine][a])) if a in table[engine] else _cell("") for a in areas]})
+    return {"areas": areas, "rows": rows}
 
 
-def engines_table(results: dict) -> str:
-    head = ["engine", "version", "API (min)", "os/arch", "kernel", "image", "profile", "ready s", "baseline"]
-    rows = []
-    for name, e in sorted(results["engines"].items()):
-        image = f"{e.get('image') or 'external'}<br><code>{escape((e.get('image_digest') or '')[:19])}</code>"
-        rows.append([_td(name), _td(e.get("version")), _td(f"{e.get('api_version')} ({e.get('min_api_version')})"),
-                     _td(f"{e.get('os')}/{e.get('arch')}"), _td(e.get("kernel")), _td(image, raw=True),
-                     _td(e.get("profile")), _td(f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–"),
-                     _td(e.get("baseline") or "none")])
-    return "<h2>Engines</h2>" + _table(head, rows, ["11%", "10%", "9%", "9%", "13%", "24%", "8%", "6%", "10%"])
+def _engines_data(results: dict) -> list[dict]:
+    return [{"name": name, "version": e.get("version"),
+             "api": f"{e.get('api_version')} ({e.get('min_api_version')})",
+             "platform": f"{e.get('os')}/{e.get('arch')}", "kernel": e.get("kernel"),
+             "image": e.get("image") or "external", "digest": (e.get("image_digest") or "")[:19],
+             "profile": e.get("profile"),
+             "ready": f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–",
+             "baseline": e.get("baseline") or "none"}
+            for name, e in sorted(results["engines"].items())]
 
 
-def flows(results: dict) -> str:
+def _flows_data(results: dict) -> dict:
     """flow x (engine, transport): each cell a status, failures linked to their details."""
     columns = sorted({(t["engine"], t["transport"] or "-") for t in results["tests"]})
     grid: dict[tuple, dict] = defaultdict(dict)
     for index, test in enumerate(results["tests"]):
         grid[(test["area"], test["flow"])].setdefault((test["engine"], test["transport"] or "-"), []).append((index, test))
-    rows = []
-    for (area, flow), cells in sorted(grid.items()):
-        row = [_td(f"{area} · {flow}")]
-        for column in columns:
-            tests = cells.get(column, [])
-            if not tests:
-                row.append(_td(""))
-                continue
-            worst = max(tests, key=lambda it: [PASS, "Disabled", UNSUPPORTED, FAIL, ERROR].index(it[1]["status"]))
-            index, test = worst
-            symbol = SYMBOL[test["status"]] + ("*" if test["known"] else "")
-            text = f"<a href='#t{index}'>{symbol}</a>" if test["status"] in (FAIL, ERROR) else symbol
-            row.append(_td(text + (f"<small>×{len(tests)}</small>" if len(tests) > 1 else ""), CELL[test["status"]], raw=True))
-        rows.append(row)
+    rows = [{"label": f"{area} · {flow}", "cells": [_flow_cell(cells.get(column, [])) for column in columns]}
+            for (area, flow), cells in sorted(grid.items())]
+    engines = list(dict.fromkeys(e for e, _ in columns))
     width = f"{68 / max(len(columns), 1):.1f}%"
-    legend = ("<p>✓ pass · ✗ fail (* known: in the engine's baseline) · U unsupported · – disabled · E harness error; "
-              "— tests of no single transport</p>")
-    engines = list(dict.fromkeys(e for e, _ in columns))  # two header rows: engines over their transports
-    head = ("<tr><th rowspan='2'>flow</th>" + "".join(
-        f"<th colspan='{sum(1 for c in columns if c[0] == e)}'>{escape(e)}</th>" for e in engines) + "</tr><tr>"
-        + "".join(f"<th>{escape(t if t != '-' else '—')}</th>" for _, t in columns) + "</tr>")
-    cols = "".join(f"<col style='width:{w}'>" for w in ["32%"] + [width] * len(columns))
-    body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
-    return f"<h2>Flows by engine and transport</h2>{legend}<table><colgroup>{cols}</colgroup>{head}{body}</table>"
+    return {"engines": [{"name": e, "span": sum(1 for c in columns if c[0] == e)} for e in engines],
+            "transports": [t if t != "-" else "—" for _, t in columns],
+            "widths": ["32%"] + [width] * len(columns), "rows": rows}
 
 
-def failures(results: dict) -> str:
-    items = []
-    for index, test in enumerate(results["tests"]):
-        if test["status"] not in (FAIL, ERROR):
-            continue
-        curl = f"<pre>{escape(test['curl'])}</pre>" if test.get("curl") else ""
-        known = " (known: baseline)" if test["known"] else ""
-        items.append(f"<details id='t{index}'><summary>{escape(test['status'])}{known}: <code>{escape(test['id'])}</code>"
-                     f"</summary><pre>{escape(test['message'])}</pre>{curl}</details>")
-    return f"<h2>Failures and errors ({len(items)})</h2>" + ("".join(items) or "<p>none</p>")
+def _flow_cell(tests: list[tuple[int, dict]]) -> dict | None:
+    if not tests:
+        return None
+    index, test = max(tests, key=lambda it: SEVERITY.index(it[1]["status"]))
+    return {"symbol": SYMBOL[test["status"]] + ("*" if test["known"] else ""), "css": CELL[test["status"]],
+            "anchor": f"t{index}" if test["status"] in (FAIL, ERROR) else None, "count": len(tests)}
 
 
-def fuzz_section(results: dict) -> str:
-    """Per engine and transport: operations fuzzed, cases, reach (a 2xx at least once), findings by class."""
-    fuzzed = [t for t in results["tests"] if t.get("fuzz")]
-    if not fuzzed:
-        return ""
-    columns = sorted({(t["engine"], t["transport"]) for t in fuzzed})
-    head = ["", *[f"{e} {t}" for e, t in columns]]
-    totals = []
-    for label, value in (("operations", lambda ts: str(len(ts))),
-                         ("cases", lambda ts: str(sum(t["fuzz"]["cases"] for t in ts))),
-                         ("reached 2xx", lambda ts: f"{sum(1 for t in ts if t['fuzz']['reached_2xx'])} "
-                                                    f"({100 * sum(1 for t in ts if t['fuzz']['reached_2xx']) / len(ts):.0f}%)"),
-                         ("findings: engine", lambda ts: _count(ts, "engine")),
-                         ("findings: spec", lambda ts: _count(ts, "spec")),
-                         ("findings: harness", lambda ts: _count(ts, "harness")),
-                         ("not in baseline", lambda ts: str(sum(1 for t in ts for f in t["fuzz_findings"] if not f["baseline"])))):
-        totals.append([_td(label)] + [_td(value([t for t in fuzzed if (t["engine"], t["transport"]) == c])) for c in columns])
-    per_operation = defaultdict(dict)
-    for test in fuzzed:
-        per_operation[test["fuzz"]["operation"]][(test["engine"], test["transport"])] = test
-    rows = []
-    for operation, cells in sorted(per_operation.items()):
-        row = [_td(operation)]
-        for column in columns:
-            test = cells.get(column)
-            if test is None:
-                row.append(_td(""))
-                continue
-            fuzz = test["fuzz"]
-            new = [f for f in test["fuzz_findings"] if not f["baseline"]]
-            row.append(_td(f"{fuzz['reached_2xx']}/{fuzz['cases']}" + (f" · {len(new)} new" if new else ""),
-                           "bad" if new else "good" if fuzz["reached_2xx"] else "fair"))
-        rows.append(row)
-    width = f"{70 / len(columns):.1f}%"
-    return ("<h2>Spec fuzzing</h2>" + _table(head, totals, ["30%"] + [width] * len(columns))
-            + "<details><summary>per operation: cases that reached 2xx / cases run</summary>"
-            + _table(["operation", *head[1:]], rows, ["30%"] + [width] * len(columns)) + "</details>")
+def _failures_data(results: dict) -> list[dict]:
+    return [{"anchor": f"t{index}", "status": test["status"], "known": test["known"], "id": test["id"],
+             "message": test["message"], "curl": test.get("curl")}
+            for index, test in enumerate(results["tests"]) if test["status"] in (FAIL, ERROR)]
+
+
+def _reached(tests: list[dict]) -> str:
+    reached = sum(1 for t in tests if t["fuzz"]["reached_2xx"])
+    return f"{reached} ({100 * reached / len(tests):.0f}%)"
 
 
 def _count(tests: list[dict], cls: str) -> str:
     return str(sum(1 for t in tests for f in t["fuzz_findings"] if f["class"] == cls))
 
 
-def _changes_table(changes: list[tuple], first: str) -> str:
+# The rows of the fuzz summary: a label, and its value over the tests of one engine and transport.
+_FUZZ_TOTALS = [
+    ("operations", lambda ts: str(len(ts))),
+    ("cases", lambda ts: str(sum(t["fuzz"]["cases"] for t in ts))),
+    ("reached 2xx", _reached),
+    ("findings: engine", lambda ts: _count(ts, "engine")),
+    ("findings: spec", lambda ts: _count(ts, "spec")),
+    ("findings: harness", lambda ts: _count(ts, "harness")),
+    ("not in baseline", lambda ts: str(sum(1 for t in ts for f in t["fuzz_findings"] if not f["baseline"]))),
+]
+
+
+def _fuzz_data(results: dict) -> dict | None:
+    """Per engine and transport: operations fuzzed, cases, reach (a 2xx at least once), findings by class."""
+    fuzzed = [t for t in results["tests"] if t.get("fuzz")]
+    if not fuzzed:
+        return None
+    columns = sorted({(t["engine"], t["transport"]) for t in fuzzed})
+    by_column = {c: [t for t in fuzzed if (t["engine"], t["transport"]) == c] for c in columns}
+    totals = [[_cell(label)] + [_cell(value(by_column[c])) for c in columns] for label, value in _FUZZ_TOTALS]
+    per_operation: dict[str, dict] = defaultdict(dict)
+    for test in fuzzed:
+        per_operation[test["fuzz"]["operation"]][(test["engine"], test["transport"])] = test
+    operations = [[_cell(operation)] + [_fuzz_cell(cells.get(column)) for column in columns]
+                  for operation, cells in sorted(per_operation.items())]
+    width = f"{70 / len(columns):.1f}%"
+    return {"head": ["", *[f"{e} {t}" for e, t in columns]], "widths": ["30%"] + [width] * len(columns),
+            "totals": totals, "operations": operations}
+
+
+def _fuzz_cell(test: dict | None) -> dict:
+    """Cases that reached 2xx / cases run, and the findings the baseline lacks."""
+    if test is None:
+        return _cell("")
+    fuzz = test["fuzz"]
+    new = [f for f in test["fuzz_findings"] if not f["baseline"]]
+    return _cell(f"{fuzz['reached_2xx']}/{fuzz['cases']}" + (f" · {len(new)} new" if new else ""),
+                 "bad" if new else "good" if fuzz["reached_2xx"] else "fair")
+
+
+def _changes_data(changes: list[tuple]) -> dict:
     css = {"added": "add", "removed": "del", "changed": "chg"}
-    rows = [[_td(v), _td(kind, css[kind]), _td(path), _td(detail)] for v, kind, path, detail in changes[:ROW_LIMIT]]
-    more = f"<p>… and {len(changes) - ROW_LIMIT} more</p>" if len(changes) > ROW_LIMIT else ""
-    return _table([first, "change", "field", "type"], rows, ["10%", "10%", "60%", "20%"]) + more
+    rows = [[_cell(v), _cell(kind, css[kind]), _cell(path), _cell(detail)] for v, kind, path, detail in changes[:ROW_LIMIT]]
+    return {"rows": rows, "more": max(len(changes) - ROW_LIMIT, 0)}
+
+
+def _engine_drift_data(results: dict) -> list[dict]:
+    views = []
+    for view in drift.engine_drift(results):
+        if not view["rows"]:
+            continue
+        share = f"{60 / len(view['engines']):.1f}%"
+        rows = [[_cell(path)] + [_cell(kinds[e] or "absent", "" if kinds[e] else "del") for e in view["engines"]]
+                for path, kinds in view["rows"][:ROW_LIMIT]]
+        views.append({"operation": view["operation"], "status": view["status"], "count": len(view["rows"]),
+                      "head": ["field", *view["engines"]], "widths": ["40%"] + [share] * len(view["engines"]),
+                      "rows": rows})
+    return views
+
+
+def _conformance_data(results: dict) -> dict:
+    conformance = drift.spec_conformance(results)
+    rows = [[_cell(c["engine"]), _cell(c["api"]), _cell(c["operation"]), _cell(c["path"]), _cell(c["expected"]),
+             _cell(c["actual"]), _cell("baseline" if c["baseline"] else "new", "" if c["baseline"] else "bad")]
+            for c in conformance[:ROW_LIMIT * 2]]
+    return {"count": len(conformance), "rows": rows}
+
+
+def _errata_data(results: dict) -> list[dict] | None:
+    """The errata the run applied; None when it applied none (the section is left out)."""
+    if not results.get("errata"):
+        return None
+    from openapi.errata import ERRATA
+    return [{"id": e.id, "summary": e.summary, "evidence": e.evidence} for e in ERRATA if e.id in results["errata"]]
+
+
+def _drift_data(results: dict, spec_dir: Path | None) -> dict:
+    spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
+    return {
+        "engines": _engine_drift_data(results),
+        "apis": [{"engine": v["engine"], "operation": v["operation"], "versions": v["versions"],
+                  "changes": _changes_data(v["changes"])} for v in drift.api_drift(results) if v["changes"]],
+        "spec": {"versions": spec["versions"], "missing": spec["missing"],
+                 "operations": [{"operation": v["operation"], "count": len(v["changes"]),
+                                 "changes": _changes_data(v["changes"])} for v in spec["operations"]]},
+        "conformance": _conformance_data(results),
+        "errata": _errata_data(results),
+    }
+
+
+def _report_data(results: dict, spec_dir: Path | None) -> dict:
+    return {"matrix": _matrix_data(results), "engines": _engines_data(results), "flows": _flows_data(results),
+            "failures": _failures_data(results), "fuzz": _fuzz_data(results),
+            "drift": _drift_data(results, spec_dir)}
+
+
+# One function per section, each the HTML of that section alone.
+
+def matrix(results: dict) -> str:
+    return str(_sections().matrix(_matrix_data(results)))
+
+
+def engines_table(results: dict) -> str:
+    return str(_sections().engines(_engines_data(results)))
+
+
+def flows(results: dict) -> str:
+    return str(_sections().flows(_flows_data(results)))
+
+
+def failures(results: dict) -> str:
+    return str(_sections().failures(_failures_data(results)))
+
+
+def fuzz_section(results: dict) -> str:
+    return str(_sections().fuzz(_fuzz_data(results)))
 
 
 def drift_views(results: dict, spec_dir: Path | None) -> str:
-    parts = ["<h2>Version drift</h2>"]
-    engine_views = [v for v in drift.engine_drift(results) if v["rows"]]
-    parts.append(f"<h3>1. Between engines: response shapes observed ({len(engine_views)} operations differ)</h3>")
-    for view in engine_views:
-        rows = [[_td(path)] + [_td(kinds[e] or "absent", "" if kinds[e] else "del") for e in view["engines"]]
-                for path, kinds in view["rows"][:ROW_LIMIT]]
-        share = f"{60 / len(view['engines']):.1f}%"
-        parts.append(f"<details><summary><code>{escape(view['operation'])}</code> {view['status']}: "
-                     f"{len(view['rows'])} fields differ</summary>"
-                     + _table(["field", *view["engines"]], rows, ["40%"] + [share] * len(view["engines"])) + "</details>")
-    api_views = [v for v in drift.api_drift(results) if v["changes"]]
-    parts.append(f"<h3>2. Between API versions on one engine ({len(api_views)} operations change)</h3>")
-    for view in api_views:
-        parts.append(f"<details><summary>{escape(view['engine'])}: <code>{escape(view['operation'])}</code> over "
-                     f"{', '.join(view['versions'])}</summary>{_changes_table(view['changes'], 'from API')}</details>")
-    spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
-    parts.append(f"<h3>3. Between spec versions {', '.join(spec['versions'])} "
-                 f"({len(spec['operations'])} exercised operations change)</h3>")
-    parts += [f"<p>spec not available: {escape(m)}</p>" for m in spec["missing"]]
-    for view in spec["operations"]:
-        parts.append(f"<details><summary><code>{escape(view['operation'])}</code>: {len(view['changes'])} changes"
-                     f"</summary>{_changes_table(view['changes'], 'in spec')}</details>")
-    conformance = drift.spec_conformance(results)
-    parts.append(f"<h3>4. Engines against the spec of their own version ({len(conformance)} places)</h3>")
-    rows = [[_td(c["engine"]), _td(c["api"]), _td(c["operation"]), _td(c["path"]), _td(c["expected"]),
-             _td(c["actual"]), _td("baseline" if c["baseline"] else "new", "" if c["baseline"] else "bad")]
-            for c in conformance[:ROW_LIMIT * 2]]
-    parts.append(_table(["engine", "API", "operation", "field", "spec says", "engine sent", ""], rows,
-                        ["11%", "5%", "17%", "30%", "13%", "14%", "10%"]))
-    if results.get("errata"):
-        from openapi.errata import ERRATA
-        listed = [e for e in ERRATA if e.id in results["errata"]]
-        parts.append("<h3>Spec errata applied</h3><ul>" + "".join(
-            f"<li><b>{escape(e.id)}</b>: {escape(e.summary)} <small>({escape(e.evidence)})</small></li>" for e in listed)
-            + "</ul>")
-    return "".join(parts)
+    return str(_sections().drift(_drift_data(results, spec_dir)))
 
 
 def report_sections(results: dict, spec_dir: Path | None = None) -> str:
-    return ("<div class='conf'>" + STYLE + matrix(results) + engines_table(results) + flows(results)
-            + failures(results) + fuzz_section(results) + drift_views(results, spec_dir) + "</div>")
+    return str(_sections().report(_report_data(results, spec_dir)))
 
 
 def page(results: dict, spec_dir: Path | None, title: str) -> str:
     """A standalone page (merged results have no pytest-html report of their own)."""
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
-            f"<body style='font-family: sans-serif; margin: 16px'><h1>{escape(title)}</h1>"
-            + "".join(f"<p><b>Missing:</b> {escape(path)} (its run did not finish)</p>"
-                      for path in results["run"].get("missing", []))
-            + f"{report_sections(results, spec_dir)}</body></html>")
+    return _environment().get_template("page.html.j2").render(
+        title=title, missing=results["run"].get("missing", []), data=_report_data(results, spec_dir))
