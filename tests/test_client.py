@@ -23,21 +23,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _KeepAliveHandler(_Handler):
+    protocol_version = "HTTP/1.1"  # connections stay open between calls, as dockerd's do
+
+
 class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    connections = 0
 
     def get_request(self):
         request, _ = super().get_request()
+        self.connections += 1
         return request, ("local", 0)
+
+
+def _serve(path, handler):
+    server = _UnixHTTPServer(str(path), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 @pytest.fixture
 def fake_daemon(tmp_path):
     """An HTTP server on a unix socket that echoes the path it was asked for."""
     path = tmp_path / "fake.sock"
-    server = _UnixHTTPServer(str(path), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = _serve(path, _Handler)
     yield f"unix://{path}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def keep_alive_daemon(tmp_path):
+    """The same over HTTP/1.1 keep-alive; yields its address and the server (which counts connections)."""
+    path = tmp_path / "fake.sock"
+    server = _serve(path, _KeepAliveHandler)
+    yield f"unix://{path}", server
     server.shutdown()
     server.server_close()
 
@@ -46,6 +67,20 @@ def test_unix_requests_carry_the_version_prefix(fake_daemon):
     client = client_for(fake_daemon, api_version="1.41")
     assert client.get("/containers/json").text == "/v1.41/containers/json"
     assert client.at_version(None).get("/_ping").text == "/_ping"
+
+
+def test_paths_and_queries_reach_the_socket_as_they_are(fake_daemon):
+    client = client_for(fake_daemon, api_version="1.51")
+    assert client.get("/containers/json", params={"all": 1}).text == "/v1.51/containers/json?all=1"
+
+
+def test_the_timeout_of_a_call_reaches_the_unix_socket_also_when_reused(keep_alive_daemon):
+    address, server = keep_alive_daemon
+    client = client_for(address)  # default timeout 30 s
+    assert client.get("/slow", timeout=5).status_code == 200
+    with pytest.raises(requests.Timeout):
+        client.get("/slow", timeout=0.2)
+    assert server.connections == 1  # the second call's timeout was set on the kept connection
 
 
 def test_every_call_has_a_timeout(fake_daemon):
@@ -74,3 +109,12 @@ def test_addresses_pick_the_transport():
     assert isinstance(client_for("unix:///x.sock"), ApiClient)
     with pytest.raises(ValueError, match="use unix:///path/to/docker.sock or tcp://HOST:PORT"):
         client_for("ssh://somewhere")
+
+
+def test_calls_to_different_paths_share_one_kept_alive_connection(keep_alive_daemon):
+    """docker-py's adapter alone opens a connection per URL; the suite keeps one per socket."""
+    address, server = keep_alive_daemon
+    client = client_for(address)
+    for path in ("/_ping", "/version", "/containers/json", "/images/json"):
+        assert client.get(path).status_code == 200
+    assert server.connections == 1

@@ -7,17 +7,10 @@ from pathlib import Path
 import pytest
 
 from fixtures.engines.catalog import ENGINES
-from fixtures.client.http import UnixSocketAdapter
 from reports import results
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def test_the_unix_adapter_overrides_only_what_the_pinned_requests_calls():
-    """requests >= 2.32 (pyproject) asks adapters get_connection_with_tls_context; get_connection is dead."""
-    assert "get_connection_with_tls_context" in vars(UnixSocketAdapter)
-    assert "get_connection" not in vars(UnixSocketAdapter)
 
 
 def test_files_named_in_the_harness_code_exist_in_the_project():
