@@ -2,6 +2,7 @@
 
 Useful before going offline; a run fetches what it lacks by itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openapi", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     fetch = commands.add_parser("fetch", help="the spec set of the suite (default) or releases' swagger.yaml")
-    fetch.add_argument("--release", action="append", default=[], metavar="R",
-                       help="an engine release whose api/swagger.yaml to fetch, e.g. 26.1.5 (repeatable)")
+    fetch.add_argument(
+        "--release",
+        action="append",
+        default=[],
+        metavar="R",
+        help="an engine release whose api/swagger.yaml to fetch, e.g. 26.1.5 (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.release:

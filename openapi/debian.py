@@ -5,6 +5,7 @@
 - A release's own api/swagger.yaml: the binary package golang-github-docker-docker-dev of the
   suite that ships that release.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,10 @@ def spec_set(release: str) -> tuple[str, dict[str, bytes]]:
             if hashlib.sha256(tarball).hexdigest() != digest:
                 raise NotInDebian(f"{name} does not match the sha256 of Debian's {suite} index")
             return f"Debian source package {SOURCE_PACKAGE} ({name})", docs_api(tarball)
-    raise NotInDebian(f"no suite of {', '.join(SOURCE_SUITES)} has a tarball of {SOURCE_PACKAGE} {release} "
-                      f"(tried: {', '.join(tried) or 'none listed'})")
+    raise NotInDebian(
+        f"no suite of {', '.join(SOURCE_SUITES)} has a tarball of {SOURCE_PACKAGE} {release} "
+        f"(tried: {', '.join(tried) or 'none listed'})"
+    )
 
 
 def orig_tarballs(sources: str, package: str, release: str) -> list[tuple[str, str, str]]:
@@ -125,8 +128,8 @@ def _ar_member(archive: bytes, prefix: str) -> bytes:
     """The first member of a .deb (an ar archive) whose name starts with prefix."""
     at = 8  # "!<arch>\n"
     while at + 60 <= len(archive):
-        name, size = archive[at:at + 16].decode().strip(), int(archive[at + 48:at + 58].decode().strip())
+        name, size = archive[at : at + 16].decode().strip(), int(archive[at + 48 : at + 58].decode().strip())
         if name.startswith(prefix):
-            return archive[at + 60:at + 60 + size]
+            return archive[at + 60 : at + 60 + size]
         at += 60 + size + size % 2
     raise NotInDebian(f"the package has no {prefix} member")

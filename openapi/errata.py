@@ -4,12 +4,13 @@ Each erratum names its evidence (an upstream issue or the engine source) and the
 applies to. An erratum corrects the spec to what the engine's source documents as intended; it
 must never hide an engine bug (those go to the engine's baseline in suites/baselines/).
 """
+
 from __future__ import annotations
 
-from packaging.version import Version
-
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from packaging.version import Version
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,15 @@ ERRATA: tuple[Erratum, ...] = (
         versions=("1.25", "1.51"),
         summary="Plugin Config.Interface.Types items are strings like 'docker.authz/1.0', not objects",
         evidence="moby api/types/plugin_interface_type.go (PluginInterfaceType.MarshalJSON writes a string, "
-                 "since the type exists); the spec's own example is a string; api/docs/v1.52.yaml declares strings",
+        "since the type exists); the spec's own example is a string; api/docs/v1.52.yaml declares strings",
         fix=_plugin_interface_types_are_strings,
     ),
     Erratum(
         id="swarm-create-answers-ID",
         versions=("1.25", "1.55"),
-        summary="POST /secrets/create and /configs/create answer {\"ID\": ...}, not the {\"Id\": ...} of IdResponse",
+        summary='POST /secrets/create and /configs/create answer {"ID": ...}, not the {"Id": ...} of IdResponse',
         evidence="moby api/types/swarm: SecretCreateResponse and ConfigCreateResponse have a field ID with no JSON "
-                 "tag, written as is by the swarm router since API 1.25; docker-py's Secret and Config models read 'ID'",
+        "tag, written as is by the swarm router since API 1.25; docker-py's Secret and Config models read 'ID'",
         fix=_swarm_create_answers_ID,
     ),
 )

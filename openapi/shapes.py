@@ -4,6 +4,7 @@ Paths use the validator's notation with "*" for any array item or map key: "/*/N
 "/NetworkSettings/Networks/*/IPAddress". Types are JSON's: string, number, boolean, null,
 object, array (a schema's integer counts as number, so that bodies and schemas compare).
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,18 @@ MAX_DEPTH = 8
 # Keys that are data (names, ids, "80/tcp"), not fields, collapse to "*"; the API's fields are
 # CamelCase. Labels and options are maps even when their keys look like fields.
 FIELD_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-MAP_FIELDS = {"Labels", "Data", "Status", "Options", "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Runtimes", "IndexConfigs"}
+MAP_FIELDS = {
+    "Labels",
+    "Data",
+    "Status",
+    "Options",
+    "DriverOpts",
+    "Sysctls",
+    "Tmpfs",
+    "StorageOpt",
+    "Runtimes",
+    "IndexConfigs",
+}
 
 
 def _key(parent: str, key: str) -> str:
@@ -55,8 +67,9 @@ def body_shape(body, path: str = "", depth: int = 0, shape: dict | None = None) 
     return shape
 
 
-def schema_shape(spec: dict, schema: dict | None, path: str = "", depth: int = 0,
-                 shape: dict | None = None) -> dict[str, str]:
+def schema_shape(
+    spec: dict, schema: dict | None, path: str = "", depth: int = 0, shape: dict | None = None
+) -> dict[str, str]:
     """Every field path a response schema declares, references resolved, with its type."""
     shape = {} if shape is None else shape
     if not schema or depth >= MAX_DEPTH:
@@ -92,8 +105,11 @@ def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list]:
     return {
         "added": sorted(p for p in after if p not in before),
         "removed": sorted(p for p in before if p not in after),
-        "changed": sorted((p, before[p], after[p]) for p in before.keys() & after.keys()
-                          if comparable(before[p]) != comparable(after[p])),
+        "changed": sorted(
+            (p, before[p], after[p])
+            for p in before.keys() & after.keys()
+            if comparable(before[p]) != comparable(after[p])
+        ),
     }
 
 

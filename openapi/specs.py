@@ -14,9 +14,8 @@ it. The spec of an API version comes from, in this order:
 Every spec is reported by where it came from, a cached one by its original source. Upstream spec
 files are never part of this repository.
 """
-from __future__ import annotations
 
-from packaging.version import Version
+from __future__ import annotations
 
 import functools
 import hashlib
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import requests
 import yaml
+from packaging.version import Version
 
 from openapi import debian
 from openapi.errata import apply_errata
@@ -32,8 +32,10 @@ from openapi.errata import apply_errata
 SPEC_RELEASE = "28.5.2"  # the moby release whose docs/api specs are the suite's spec set
 GITHUB = "https://raw.githubusercontent.com/moby/moby/v{release}/{path}"
 SUMS_FILE = Path(__file__).parent / "SHA256SUMS"
-CACHE_ROOT = Path(os.environ.get("CONFORMANCE_CACHE_DIR")
-                  or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "engine-conformance")
+CACHE_ROOT = Path(
+    os.environ.get("CONFORMANCE_CACHE_DIR")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "engine-conformance"
+)
 CACHE_DIR = CACHE_ROOT / "openapi" / f"v{SPEC_RELEASE}"
 RELEASES_CACHE = CACHE_ROOT / "openapi" / "releases"
 DOWNLOAD_TIMEOUT = 60
@@ -73,9 +75,11 @@ def spec_text(version: str, spec_dir: Path | None = None) -> tuple[str, str]:
         return (spec_dir / name).read_text(), str(spec_dir / name)
     expected = pinned_sums().get(name)
     if not expected:
-        raise SpecUnavailable(f"API {version} is not in the suite's spec set (moby v{SPEC_RELEASE}: API "
-                              f"{set_versions()[0]} to {set_versions()[-1]}): give a directory holding {name} "
-                              "with --spec-dir")
+        raise SpecUnavailable(
+            f"API {version} is not in the suite's spec set (moby v{SPEC_RELEASE}: API "
+            f"{set_versions()[0]} to {set_versions()[-1]}): give a directory holding {name} "
+            "with --spec-dir"
+        )
     cached = _cached(CACHE_DIR / name, expected)
     if cached:
         return cached
@@ -87,8 +91,10 @@ def spec_text(version: str, spec_dir: Path | None = None) -> tuple[str, str]:
             return _fetch_set_from_debian(name)
         except SpecUnavailable as from_debian:
             what = f"the cached {CACHE_DIR / name} is corrupt (sha256 mismatch); " if corrupt else ""
-            raise SpecUnavailable(f"{what}cannot get the spec of API {version} ({github}; {from_debian}): "
-                                  f"give a directory holding {name} with --spec-dir or CONFORMANCE_SPEC_DIR") from None
+            raise SpecUnavailable(
+                f"{what}cannot get the spec of API {version} ({github}; {from_debian}): "
+                f"give a directory holding {name} with --spec-dir or CONFORMANCE_SPEC_DIR"
+            ) from None
 
 
 def release_spec_text(release: str) -> tuple[str, str]:
@@ -96,8 +102,10 @@ def release_spec_text(release: str) -> tuple[str, str]:
     name = f"engine/docker-{release}.yaml"
     expected = pinned_sums().get(name)
     if not expected:
-        raise SpecUnavailable(f"no pinned swagger.yaml for docker {release}: pinned are "
-                              f"{', '.join(n[14:-5] for n in pinned_sums() if n.startswith('engine/'))}")
+        raise SpecUnavailable(
+            f"no pinned swagger.yaml for docker {release}: pinned are "
+            f"{', '.join(n[14:-5] for n in pinned_sums() if n.startswith('engine/'))}"
+        )
     cache = RELEASES_CACHE / f"docker-{release}.yaml"
     cached = _cached(cache, expected)
     if cached:
@@ -172,7 +180,7 @@ def _keep(content: bytes, expected: str, source: str, cache: Path) -> str:
     return content.decode()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_spec(version: str, spec_dir: Path | None = None) -> dict:
     """The spec of an API version as a dict, errata applied, status codes as strings."""
     text, source = spec_text(version, spec_dir)

@@ -1,4 +1,5 @@
 """Response bodies against the response schema of their operation, mismatches as (path, expected, actual)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

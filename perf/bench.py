@@ -9,9 +9,11 @@ Writes reports/output/bench.json and prints a table. The headline is each ratio 
   by plain curl (one process per request, as a user would script them);
 - fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute).
 """
+
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -44,30 +46,36 @@ def _raw_ping(path: str) -> bool:
         return False
 
 
+def _poll_in_background(socket_path: str, answered: dict[str, float]) -> None:
+    """The engine's own ready time: a bare poller on its socket every 2 ms, from the container's start."""
+    started = time.monotonic()
+
+    def run() -> None:
+        while time.monotonic() - started < 90:
+            if _raw_ping(socket_path):
+                answered["at"] = time.monotonic() - started
+                return
+            time.sleep(0.002)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def ready_times(pool: EnginePool, name: str, starts: int) -> dict:
     """The suite's ready time and the engine's own, from the same starts."""
     suite, own = [], []
     for index in range(starts):
         first: dict[str, float] = {}
-
-        def poll(socket_path: str) -> None:
-            started = time.monotonic()
-
-            def run() -> None:
-                while time.monotonic() - started < 90:
-                    if _raw_ping(socket_path):
-                        first["at"] = time.monotonic() - started
-                        return
-                    time.sleep(0.002)
-            threading.Thread(target=run, daemon=True).start()
-
-        pool.on_started = poll
+        pool.on_started = functools.partial(_poll_in_background, answered=first)
         engine = pool.get(name, role=f"bench{index}")
         suite.append(engine.ready_seconds)
         own.append(first.get("at", float("nan")))
         engine.stop()
-    return {"suite_s": statistics.median(suite), "own_s": statistics.median(own),
-            "added_s": statistics.median(s - o for s, o in zip(suite, own)), "samples": len(suite)}
+    return {
+        "suite_s": statistics.median(suite),
+        "own_s": statistics.median(own),
+        "added_s": statistics.median(s - o for s, o in zip(suite, own, strict=True)),
+        "samples": len(suite),
+    }
 
 
 def _curl_base(engine, transport: str) -> tuple[list[str], str]:
@@ -93,8 +101,13 @@ def latency(engine, transport: str, requests: int) -> dict:
             samples.append(time.perf_counter() - started)
         url = f"{base}/v{engine.api_version}{path}"
         urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]  # -o counts per URL
-        curl = subprocess.run(["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
-                              capture_output=True, text=True, timeout=300, check=True)
+        curl = subprocess.run(
+            ["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         by_curl = [float(line) for line in curl.stdout.split()]
         out[path] = {"suite_ms": statistics.median(samples) * 1000, "curl_ms": statistics.median(by_curl) * 1000}
         out[path]["ratio"] = out[path]["suite_ms"] / out[path]["curl_ms"]
@@ -118,19 +131,27 @@ def curl_flows(engine, transport: str) -> float:
     curl("GET", "/_ping"), curl("GET", "/version"), curl("GET", "/info")
     curl("POST", "/images/create?fromImage=alpine&tag=latest")
     curl("GET", "/images/json")
-    container = json.loads(curl("POST", "/containers/create", '{"Image": "alpine", "Cmd": ["echo", "Hello, World!"]}'))["Id"]
+    container = json.loads(curl("POST", "/containers/create", '{"Image": "alpine", "Cmd": ["echo", "Hello, World!"]}'))[
+        "Id"
+    ]
     curl("GET", "/containers/json?all=1")
     curl("POST", f"/containers/{container}/start"), curl("POST", f"/containers/{container}/wait")
     curl("GET", f"/containers/{container}/logs?stdout=1&stderr=1"), curl("DELETE", f"/containers/{container}")
     running = json.loads(curl("POST", "/containers/create", '{"Image": "alpine", "Cmd": ["sleep", "30"]}'))["Id"]
     curl("POST", f"/containers/{running}/start")
-    exec_id = json.loads(curl("POST", f"/containers/{running}/exec", '{"Cmd": ["echo", "hi"], "AttachStdout": true}'))["Id"]
+    exec_id = json.loads(curl("POST", f"/containers/{running}/exec", '{"Cmd": ["echo", "hi"], "AttachStdout": true}'))[
+        "Id"
+    ]
     curl("POST", f"/exec/{exec_id}/start", '{"Detach": false}'), curl("GET", f"/exec/{exec_id}/json")
     network = json.loads(curl("POST", "/networks/create", json.dumps({"Name": name, "Driver": "bridge"})))["Id"]
     curl("POST", f"/networks/{network}/connect", json.dumps({"Container": running}))
     curl("POST", f"/networks/{network}/disconnect", json.dumps({"Container": running}))
     curl("DELETE", f"/networks/{network}"), curl("GET", "/networks")
-    curl("POST", "/volumes/create", json.dumps({"Name": name})), curl("GET", "/volumes"), curl("DELETE", f"/volumes/{name}")
+    (
+        curl("POST", "/volumes/create", json.dumps({"Name": name})),
+        curl("GET", "/volumes"),
+        curl("DELETE", f"/volumes/{name}"),
+    )
     curl("POST", f"/containers/{running}/stop?t=0"), curl("DELETE", f"/containers/{running}")
     curl("GET", f"/events?since={int(time.time()) - 5}&until={int(time.time()) + 1}")
     return time.monotonic() - started
@@ -139,10 +160,30 @@ def curl_flows(engine, transport: str) -> float:
 def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[float, float]:
     """Wall time of a pytest run of the suites on one transport, and the time in its tests alone."""
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pytest", "suites", "-m", "not fuzz and not transports", "-q",
-                           "--engine", engine_name, "--transport", transport, "-p", "no:randomly",
-                           "--results", f"reports/output/bench-{transport}.json", *extra],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites",
+            "-m",
+            "not fuzz and not transports",
+            "-q",
+            "--engine",
+            engine_name,
+            "--transport",
+            transport,
+            "-p",
+            "no:randomly",
+            "--results",
+            f"reports/output/bench-{transport}.json",
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if done.returncode not in (0, 1):
         raise RuntimeError(f"pytest failed to run: {done.stdout[-300:]}{done.stderr[-300:]}")
     wall = time.monotonic() - started
@@ -152,21 +193,45 @@ def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[floa
 
 def fuzz_rates(engine_name: str) -> dict:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "pytest", "suites/test_fuzz.py", "-q", "--engine", engine_name,
-                    "--transport", "unix", "--fuzz-examples", "3", "--results", "reports/output/bench-fuzz.json"],
-                   cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/test_fuzz.py",
+            "-q",
+            "--engine",
+            engine_name,
+            "--transport",
+            "unix",
+            "--fuzz-examples",
+            "3",
+            "--results",
+            "reports/output/bench-fuzz.json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     minutes = (time.monotonic() - started) / 60
     tests = [t for t in json.loads((ROOT / "reports/output/bench-fuzz.json").read_text())["tests"] if t.get("fuzz")]
     cases = sum(t["fuzz"]["cases"] for t in tests)
     seconds = sum(t["duration"] for t in tests)
     reached = sum(1 for t in tests if t["fuzz"]["reached_2xx"])
-    return {"operations": len(tests), "cases": cases, "cases_per_s": cases / seconds if seconds else 0,
-            "reached_2xx": reached, "reached_per_min": reached / minutes if minutes else 0}
+    return {
+        "operations": len(tests),
+        "cases": cases,
+        "cases_per_s": cases / seconds if seconds else 0,
+        "reached_2xx": reached,
+        "reached_per_min": reached / minutes if minutes else 0,
+    }
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m perf.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m perf.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--engine", default="docker-28.5")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--requests", type=int, default=500)
@@ -218,28 +283,56 @@ def main(argv: list[str]) -> int:
 
 def suite_wall_all(engine_name: str) -> float:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "pytest", "suites", "-m", "not fuzz", "-q", "-n", "2", "--engine", engine_name,
-                    "--results", "reports/output/bench-n2.json"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites",
+            "-m",
+            "not fuzz",
+            "-q",
+            "-n",
+            "2",
+            "--engine",
+            engine_name,
+            "--results",
+            "reports/output/bench-n2.json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     return time.monotonic() - started
 
 
 def table(result: dict) -> list[str]:
     ready = result["ready"]
-    lines = [f"{'measure':<44}{'suite':>10}{'baseline':>10}{'ratio':>8}",
-             f"{'engine ready (s), median of ' + str(ready['samples']):<44}{ready['suite_s']:>10.3f}{ready['own_s']:>10.3f}"
-             f"{ready['suite_s'] / ready['own_s']:>8.2f}   (+{ready['added_s']:.3f} s)"]
+    lines = [
+        f"{'measure':<44}{'suite':>10}{'baseline':>10}{'ratio':>8}",
+        f"{'engine ready (s), median of ' + str(ready['samples']):<44}{ready['suite_s']:>10.3f}{ready['own_s']:>10.3f}"
+        f"{ready['suite_s'] / ready['own_s']:>8.2f}   (+{ready['added_s']:.3f} s)",
+    ]
     for transport, paths in result["latency"].items():
         for path, m in paths.items():
-            lines.append(f"{'GET ' + path + ' ms, ' + transport:<44}{m['suite_ms']:>10.3f}{m['curl_ms']:>10.3f}{m['ratio']:>8.2f}")
+            lines.append(
+                f"{'GET ' + path + ' ms, ' + transport:<44}"
+                f"{m['suite_ms']:>10.3f}{m['curl_ms']:>10.3f}{m['ratio']:>8.2f}"
+            )
     for transport, seconds in result["suites_s"].items():
-        lines.append(f"{'scenario suites s, ' + transport + ' (vs curl flows)':<44}{seconds:>10.1f}"
-                     f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}"
-                     f"   ({result['suites_tests_s'][transport]:.1f} s in tests)")
+        lines.append(
+            f"{'scenario suites s, ' + transport + ' (vs curl flows)':<44}{seconds:>10.1f}"
+            f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}"
+            f"   ({result['suites_tests_s'][transport]:.1f} s in tests)"
+        )
     lines.append(f"{'scenario suites s, all transports, -n 2':<44}{result['suites_all_n2_s']:>10.1f}")
     if "fuzz" in result:
         fuzz = result["fuzz"]
-        lines.append(f"fuzz: {fuzz['cases']} cases, {fuzz['cases_per_s']:.1f} cases/s, {fuzz['reached_2xx']}/"
-                     f"{fuzz['operations']} operations reached 2xx, {fuzz['reached_per_min']:.1f} per minute")
+        lines.append(
+            f"fuzz: {fuzz['cases']} cases, {fuzz['cases_per_s']:.1f} cases/s, {fuzz['reached_2xx']}/"
+            f"{fuzz['operations']} operations reached 2xx, {fuzz['reached_per_min']:.1f} per minute"
+        )
     return lines
 
 

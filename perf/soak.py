@@ -4,6 +4,7 @@ Fails (exit 1) on anything left on the host after the last run (the suite's cont
 and volumes, its temporary directories, its processes) and lists every test whose outcome
 differed between the runs that finished. Killed runs are cleaned by the next run's sweep.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,11 +39,26 @@ def leftovers(host: docker.DockerClient) -> list[str]:
 
 def one_run(index: int, engine: str, kill_after: float | None, out: Path, extra: list[str]) -> str:
     results = out / f"run-{index:02d}.json"
-    command = [sys.executable, "-m", "pytest", "suites", "-m", "not fuzz", "-q", "-p", "no:randomly",
-               "--engine", engine, "--results", str(results), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "suites",
+        "-m",
+        "not fuzz",
+        "-q",
+        "-p",
+        "no:randomly",
+        "--engine",
+        engine,
+        "--results",
+        str(results),
+        *extra,
+    ]
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         process.wait(timeout=kill_after)
         return f"run {index}: exit {process.returncode} in {time.monotonic() - started:.0f} s"
@@ -81,7 +97,9 @@ def main(argv: list[str]) -> int:
     killed = {round((i + 1) * args.runs / (args.kills + 1)) - 1 for i in range(args.kills)}
     started = time.monotonic()
     for index in range(args.runs):
-        print(f"soak: {one_run(index, args.engine, args.kill_after if index in killed else None, out, extra)}", flush=True)
+        print(
+            f"soak: {one_run(index, args.engine, args.kill_after if index in killed else None, out, extra)}", flush=True
+        )
     left = leftovers(docker.from_env())
     changed = flaky(out)
     for item in left:
@@ -89,8 +107,10 @@ def main(argv: list[str]) -> int:
     for test, seen in sorted(changed.items()):
         print(f"soak: FLAKY: {test}: {seen}")
     finished = len(list(out.glob("run-*.json")))
-    print(f"soak: {args.runs} runs ({len(killed)} killed, {finished} finished) in {time.monotonic() - started:.0f} s: "
-          f"{len(left)} leftovers, {len(changed)} tests whose outcome changed")
+    print(
+        f"soak: {args.runs} runs ({len(killed)} killed, {finished} finished) in {time.monotonic() - started:.0f} s: "
+        f"{len(left)} leftovers, {len(changed)} tests whose outcome changed"
+    )
     return 1 if left or changed else 0
 
 

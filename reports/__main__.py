@@ -1,10 +1,11 @@
 """python -m reports compare|merge|baseline: the gate, the compatibility report, baseline upkeep.
 
-  compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
-  merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
-                                                        exist; exit 1 naming those missing
-  baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
+compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
+merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
+                                                      exist; exit 1 naming those missing
+baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,11 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from openapi.shapes import generalize
 from reports import html, results
 from reports.compare import compare, load_allow
 from reports.results import ResultsError
-from openapi.shapes import generalize
-
 
 BASELINES = Path(__file__).resolve().parent.parent / "suites" / "baselines"  # the data the suites judge against
 
@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m reports", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="python -m reports", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     gate = commands.add_parser("compare", help="gate a candidate engine's results against a baseline's")
     gate.add_argument("baseline")
@@ -40,9 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--spec-dir", type=Path, help="specs for the spec drift view (default: as the runs found them)")
     baseline = commands.add_parser("baseline", help="print schema and fuzz baseline entries not yet in the baselines")
     baseline.add_argument("results")
-    baseline.add_argument("--write", action="store_true", help="add them to suites/baselines/ENGINE.yaml (review the diff)")
-    baseline.add_argument("--section", action="append", choices=("tests", "schema", "fuzz"),
-                          help="only these sections (repeatable): schema first, since a schema mismatch stops a test")
+    baseline.add_argument(
+        "--write", action="store_true", help="add them to suites/baselines/ENGINE.yaml (review the diff)"
+    )
+    baseline.add_argument(
+        "--section",
+        action="append",
+        choices=("tests", "schema", "fuzz"),
+        help="only these sections (repeatable): schema first, since a schema mismatch stops a test",
+    )
     return parser
 
 
@@ -70,13 +78,16 @@ def main(argv: list[str]) -> int:
             return 1 if missing else 0
         entries = _new_baseline_entries(results.load(args.results))
         if args.section:
-            entries = {engine: {k: v for k, v in sections.items() if k in args.section}
-                       for engine, sections in entries.items()}
+            entries = {
+                engine: {k: v for k, v in sections.items() if k in args.section} for engine, sections in entries.items()
+            }
             entries = {engine: sections for engine, sections in entries.items() if sections}
         if args.write:
             for engine, sections in entries.items():
-                print(f"baseline: {_write_baseline(engine, sections)}: " + ", ".join(
-                    f"{len(found)} {section} entries added" for section, found in sections.items()))
+                print(
+                    f"baseline: {_write_baseline(engine, sections)}: "
+                    + ", ".join(f"{len(found)} {section} entries added" for section, found in sections.items())
+                )
         else:
             print(yaml.safe_dump(entries, sort_keys=False, width=200), end="")
         return 0
@@ -85,8 +96,10 @@ def main(argv: list[str]) -> int:
         return 2
 
 
-NULL_REASON = ("Go nil slice/map encoded as null where the spec declares a non-nullable array/object "
-               "(upstream fixes this class with x-nullable)")
+NULL_REASON = (
+    "Go nil slice/map encoded as null where the spec declares a non-nullable array/object "
+    "(upstream fixes this class with x-nullable)"
+)
 NULL_LINK = "https://github.com/moby/moby/pull/39264"
 # Fuzz checks, who is usually wrong, and why: a starting point for the reviewer of new entries.
 FUZZ_DEFAULTS = {
@@ -104,7 +117,10 @@ def _schema_reason(mismatch: dict, docs: str) -> dict:
         return {"reason": NULL_REASON, "link": NULL_LINK}
     if mismatch["expected"].startswith("enum") and mismatch["actual"] == "''":
         return {"reason": f"an empty string, outside the documented {mismatch['expected']}", "link": docs}
-    return {"reason": f"REVIEW: the spec says {mismatch['expected']}, the engine sent {mismatch['actual']}", "link": docs}
+    return {
+        "reason": f"REVIEW: the spec says {mismatch['expected']}, the engine sent {mismatch['actual']}",
+        "link": docs,
+    }
 
 
 def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
@@ -116,25 +132,37 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
         if test["status"] == "Fail" and not test["known"] and not test.get("fuzz"):
             name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
-            entry = engine["tests"].setdefault(name, {"test": name, "reason": "REVIEW: " + test["message"][:160],
-                                                      "link": docs, "transports": []})
+            entry = engine["tests"].setdefault(
+                name, {"test": name, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []}
+            )
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:
             if not m["baseline"]:
                 path = generalize(m["path"])
                 engine["schema"][(m["operation"], path)] = {
-                    "operation": m["operation"], "path": path, **_schema_reason(m, docs)}
+                    "operation": m["operation"],
+                    "path": path,
+                    **_schema_reason(m, docs),
+                }
         for f in test.get("fuzz_findings", []):
             if not f["baseline"]:
                 cls, reason = FUZZ_DEFAULTS.get(f["check"], ("engine", "REVIEW: " + f["message"][:100]))
                 engine["fuzz"][(f["operation"], f["check"])] = {
-                    "operation": f["operation"], "check": f["check"], "class": cls, "reason": reason, "link": docs}
+                    "operation": f["operation"],
+                    "check": f["check"],
+                    "class": cls,
+                    "reason": reason,
+                    "link": docs,
+                }
     for sections in found.values():  # failing on every transport it ran on: no transports key
         for entry in sections["tests"].values():
             if len(entry["transports"]) >= 3 or not entry["transports"]:
                 del entry["transports"]
-    return {name: {section: list(entries.values()) for section, entries in sections.items() if entries}
-            for name, sections in sorted(found.items()) if any(sections.values())}
+    return {
+        name: {section: list(entries.values()) for section, entries in sections.items() if entries}
+        for name, sections in sorted(found.items())
+        if any(sections.values())
+    }
 
 
 def _write_baseline(engine: str, sections: dict[str, list[dict]]) -> Path:

@@ -3,6 +3,7 @@
 Writes reports/output/results.json, prints the engines and the engine x area matrix at the end,
 and puts the summary, drill-down and drift views into the pytest-html report.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,16 +46,24 @@ def pytest_runtest_setup(item: pytest.Item):
     yield
     params = getattr(item, "callspec", None)
     api_version = next((value for name, value in item.user_properties if name == "api_version"), None)
-    item.user_properties.append(("meta", {
-        "engine": params.params.get("engine_name") if params else None,
-        "transport": params.params.get("transport") if params else None,
-        "area": _area(item), "flow": item.originalname, "api_version": api_version}))
+    item.user_properties.append(
+        (
+            "meta",
+            {
+                "engine": params.params.get("engine_name") if params else None,
+                "transport": params.params.get("transport") if params else None,
+                "area": _area(item),
+                "flow": item.originalname,
+                "api_version": api_version,
+            },
+        )
+    )
 
 
 def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
     """Merge the response shapes a test recorded, and take them off its report (JUnit would list them all)."""
     shapes = config.stash[_SHAPES]
-    for name, shape in [p for p in report.user_properties if p[0] == "shape"]:
+    for _, shape in [p for p in report.user_properties if p[0] == "shape"]:
         fields = shapes.setdefault((shape["engine"], shape["operation"], shape["status"], shape["api"]), {})
         for path, kind in shape["fields"].items():
             known = fields.get(path, kind)
@@ -102,17 +111,27 @@ def _test_record(report: pytest.TestReport) -> dict:
     message = _message(report)
     longrepr = report.longreprtext or ""
     xfail = hasattr(report, "wasxfail") or "[XPASS(strict)]" in longrepr
-    status, known = results.status_of(report.outcome, report.when, message, xfail,
-                                      assertion="AssertionError" in longrepr)
+    status, known = results.status_of(
+        report.outcome, report.when, message, xfail, assertion="AssertionError" in longrepr
+    )
     return {
-        "id": report.nodeid, "engine": meta.get("engine"), "transport": meta.get("transport"),
-        "area": meta.get("area", "other"), "flow": meta.get("flow", report.nodeid.split("::")[-1]),
-        "api_version": meta.get("api_version"), "status": status, "known": known,
-        "message": "" if status == results.PASS and not known else message, "duration": round(getattr(report, "total_duration", report.duration), 3),
+        "id": report.nodeid,
+        "engine": meta.get("engine"),
+        "transport": meta.get("transport"),
+        "area": meta.get("area", "other"),
+        "flow": meta.get("flow", report.nodeid.split("::")[-1]),
+        "api_version": meta.get("api_version"),
+        "status": status,
+        "known": known,
+        "message": "" if status == results.PASS and not known else message,
+        "duration": round(getattr(report, "total_duration", report.duration), 3),
         "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
         "curl": props.get("curl"),
-        **({"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
-           if "fuzz" in props else {}),
+        **(
+            {"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
+            if "fuzz" in props
+            else {}
+        ),
     }
 
 
@@ -121,8 +140,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    shapes = [{"engine": e, "operation": o, "status": s, "api": a, "fields": f}
-              for (e, o, s, a), f in config.stash[_SHAPES].items()]
+    shapes = [
+        {"engine": e, "operation": o, "status": s, "api": a, "fields": f}
+        for (e, o, s, a), f in config.stash[_SHAPES].items()
+    ]
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
     tests += results.reach(tests)
     if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
@@ -132,13 +153,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         for name, value in report.user_properties:
             if name == "engine_identity":
                 engines.update(value)
-    versions = sorted({e["api_version"] for e in engines.values() if e.get("api_version")}
-                      | {t["api_version"] for t in tests if t["api_version"]} | {s["api"] for s in shapes})
+    versions = sorted(
+        {e["api_version"] for e in engines.values() if e.get("api_version")}
+        | {t["api_version"] for t in tests if t["api_version"]}
+        | {s["api"] for s in shapes}
+    )
     data = {
         "format": results.FORMAT,
-        "run": {"finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "args": config.invocation_params.args,
-                "exit_status": int(session.exitstatus)},
-        "engines": engines, "tests": tests, "shapes": shapes,
+        "run": {
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "args": config.invocation_params.args,
+            "exit_status": int(session.exitstatus),
+        },
+        "engines": engines,
+        "tests": tests,
+        "shapes": shapes,
         "errata": sorted({e.id for v in versions for e in applicable(v)}),
         "versions": versions,
         "specs": _spec_sources(versions, _spec_dir(config)),
@@ -183,10 +212,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         _engines_summary(terminalreporter, data)
     reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
     if reach:
-        terminalreporter.section(f"fuzz reach (operations that reached a 2xx answer, target {results.REACH_TARGET:.0%})")
+        terminalreporter.section(
+            f"fuzz reach (operations that reached a 2xx answer, target {results.REACH_TARGET:.0%})"
+        )
     for test in reach:
-        terminalreporter.write_line(f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
-                                    f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}")
+        terminalreporter.write_line(
+            f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
+            f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}"
+        )
     if data.get("engines") or reach:
         terminalreporter.write_line(f"results: {config.getoption('results')}")
 
@@ -197,7 +230,8 @@ def _engines_summary(terminalreporter, data: dict) -> None:
         terminalreporter.write_line(
             f"{name}: {engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
             f"{engine['image'] or 'external'} profile={engine['profile']} ready={engine['ready_seconds'] or 0:.2f} s "
-            f"baseline={engine.get('baseline') or 'none'}")
+            f"baseline={engine.get('baseline') or 'none'}"
+        )
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)

@@ -6,6 +6,7 @@ the allow file accepts them with a reason; fixes and new drift are printed, not 
 Allow file (YAML): [{test: "suites/test_x.py::test_y[{engine}-tcp]" (fnmatch pattern, {engine}
 for the engine's name), reason: "..."}]
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
 from openapi.shapes import diff
+from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
 
 
 @dataclass
@@ -37,14 +38,23 @@ class Comparison:
     def lines(self) -> list[str]:
         pairs = ", ".join(f"{a} -> {b}" for a, b in self.pairs)
         out = [f"compare: {pairs}"]
-        for title, items in (("REGRESSION", self.regressions), ("NEW HARNESS ERROR", self.harness_errors),
-                             ("allowed", self.allowed), ("fixed", self.fixes), ("new spec mismatch", self.new_mismatches),
-                             ("drift", self.shape_drift), ("new test", self.added), ("not run", self.missing)):
+        for title, items in (
+            ("REGRESSION", self.regressions),
+            ("NEW HARNESS ERROR", self.harness_errors),
+            ("allowed", self.allowed),
+            ("fixed", self.fixes),
+            ("new spec mismatch", self.new_mismatches),
+            ("drift", self.shape_drift),
+            ("new test", self.added),
+            ("not run", self.missing),
+        ):
             out += [f"{title}: {item}" for item in items]
         verdict = "FAIL" if self.gate_fails else "PASS"
-        out.append(f"gate: {verdict} ({len(self.regressions)} regressions, {len(self.harness_errors)} new harness "
-                   f"errors, {len(self.allowed)} allowed, {len(self.fixes)} fixes, {len(self.new_mismatches)} new "
-                   f"spec mismatches, {len(self.shape_drift)} drifted fields)")
+        out.append(
+            f"gate: {verdict} ({len(self.regressions)} regressions, {len(self.harness_errors)} new harness "
+            f"errors, {len(self.allowed)} allowed, {len(self.fixes)} fixes, {len(self.new_mismatches)} new "
+            f"spec mismatches, {len(self.shape_drift)} drifted fields)"
+        )
         return out
 
 
@@ -69,8 +79,9 @@ def _pairs(baseline: dict, candidate: dict) -> list[tuple[str, str]]:
         return [(e, e) for e in common]
     if len(old) == 1 and len(new) == 1:  # an upgrade: one engine against its successor
         return [(old[0], new[0])]
-    raise ResultsError(f"cannot pair engines {old} with {new}: compare results of the same engines, "
-                       "or of one engine each")
+    raise ResultsError(
+        f"cannot pair engines {old} with {new}: compare results of the same engines, or of one engine each"
+    )
 
 
 def _by_test(results: dict, engine: str) -> dict[str, dict]:
@@ -96,7 +107,9 @@ def compare(baseline: dict, candidate: dict, allow: list[dict] = ()) -> Comparis
             elif was == PASS and now in (FAIL, UNSUPPORTED):
                 reason = next((a["reason"] for a in allow if fnmatch.fnmatchcase(key, a["test"])), None)
                 line = f"{name}: {was} -> {now}: {after['message'][:200]}"
-                (result.allowed if reason else result.regressions).append(line + (f" [allowed: {reason}]" if reason else ""))
+                (result.allowed if reason else result.regressions).append(
+                    line + (f" [allowed: {reason}]" if reason else "")
+                )
             elif was in (FAIL, ERROR) and now == PASS:
                 result.fixes.append(f"{name}: {was} -> {now}")
         result.new_mismatches += _new_mismatches(baseline, candidate, old_engine, new_engine)
@@ -105,8 +118,12 @@ def compare(baseline: dict, candidate: dict, allow: list[dict] = ()) -> Comparis
 
 
 def _mismatch_keys(results: dict, engine: str) -> set[tuple[str, str, str]]:
-    return {(m["operation"], m["path"], m["expected"]) for t in results["tests"] if t["engine"] == engine
-            for m in t["schema_mismatches"]}
+    return {
+        (m["operation"], m["path"], m["expected"])
+        for t in results["tests"]
+        if t["engine"] == engine
+        for m in t["schema_mismatches"]
+    }
 
 
 def _new_mismatches(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> list[str]:
@@ -117,8 +134,11 @@ def _new_mismatches(baseline: dict, candidate: dict, old_engine: str, new_engine
 def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> list[str]:
     def own(results: dict, engine: str) -> dict[tuple, dict]:
         version = results["engines"].get(engine, {}).get("api_version")
-        return {(s["operation"], s["status"]): s["fields"] for s in results["shapes"]
-                if s["engine"] == engine and s["api"] == version}
+        return {
+            (s["operation"], s["status"]): s["fields"]
+            for s in results["shapes"]
+            if s["engine"] == engine and s["api"] == version
+        }
 
     before, after = own(baseline, old_engine), own(candidate, new_engine)
     lines = []

@@ -5,13 +5,14 @@
 3. spec drift: per operation, the response schemas of the spec versions involved, compared;
 4. spec conformance: where responses disagreed with the spec of the version called.
 """
+
 from __future__ import annotations
 
-from packaging.version import Version
-
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+
+from packaging.version import Version
 
 from openapi.shapes import comparable, diff, schema_shape
 
@@ -57,7 +58,7 @@ def api_drift(results: dict) -> list[dict]:
 def _changes(shapes: dict[str, dict], versions: list[str]) -> list[tuple]:
     """(version, added|removed|changed, path, detail) from each version to the next."""
     changes = []
-    for before, after in zip(versions, versions[1:]):
+    for before, after in zip(versions, versions[1:], strict=False):
         delta = diff(shapes[before], shapes[after])
         changes += [(after, "added", path, "") for path in delta["added"]]
         changes += [(after, "removed", path, "") for path in delta["removed"]]
@@ -103,13 +104,24 @@ def spec_conformance(results: dict) -> list[dict]:
     for test in results["tests"]:
         for m in test["schema_mismatches"]:
             key = (test["engine"], m["api"], m["operation"], m["path"])
-            entry = found.setdefault(key, {"engine": test["engine"], "api": m["api"], "operation": m["operation"],
-                                           "path": m["path"], "expected": m["expected"], "actual": m["actual"],
-                                           "baseline": m["baseline"], "tests": 0})
+            entry = found.setdefault(
+                key,
+                {
+                    "engine": test["engine"],
+                    "api": m["api"],
+                    "operation": m["operation"],
+                    "path": m["path"],
+                    "expected": m["expected"],
+                    "actual": m["actual"],
+                    "baseline": m["baseline"],
+                    "tests": 0,
+                },
+            )
             entry["tests"] += 1
     return [found[k] for k in sorted(found)]
 
 
 def spec_loader(spec_dir: Path | None) -> Callable[[str], dict]:
     from openapi.specs import load_spec
+
     return lambda version: load_spec(version, spec_dir)

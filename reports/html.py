@@ -4,6 +4,7 @@ The same HTML goes into the pytest-html report of a run and into the page `pytho
 writes. The markup is in templates/*.html.j2 (Jinja2, autoescaped); this module only turns a
 results dict into the plain lists and dicts those templates lay out.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,9 +26,13 @@ ROW_LIMIT = 200  # per drift table: a report must stay readable
 def _environment() -> jinja2.Environment:
     # autoescape=True for every template, whatever its name: the report holds strings engines and
     # tests made, and none of them may become markup. StrictUndefined: a misspelt field fails loudly.
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def _sections():
@@ -71,21 +76,33 @@ def _matrix_data(results: dict) -> dict:
     rows = []
     for engine in sorted(table):
         identity = results["engines"].get(engine, {})
-        rows.append({"engine": engine, "version": identity.get("version", "?"),
-                     "api_version": identity.get("api_version", "?"),
-                     "cells": [_cell(*_ratio(table[engine][a])) if a in table[engine] else _cell("") for a in areas]})
+        rows.append(
+            {
+                "engine": engine,
+                "version": identity.get("version", "?"),
+                "api_version": identity.get("api_version", "?"),
+                "cells": [_cell(*_ratio(table[engine][a])) if a in table[engine] else _cell("") for a in areas],
+            }
+        )
     return {"areas": areas, "rows": rows}
 
 
 def _engines_data(results: dict) -> list[dict]:
-    return [{"name": name, "version": e.get("version"),
-             "api": f"{e.get('api_version')} ({e.get('min_api_version')})",
-             "platform": f"{e.get('os')}/{e.get('arch')}", "kernel": e.get("kernel"),
-             "image": e.get("image") or "external", "digest": (e.get("image_digest") or "")[:19],
-             "profile": e.get("profile"),
-             "ready": f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–",
-             "baseline": e.get("baseline") or "none"}
-            for name, e in sorted(results["engines"].items())]
+    return [
+        {
+            "name": name,
+            "version": e.get("version"),
+            "api": f"{e.get('api_version')} ({e.get('min_api_version')})",
+            "platform": f"{e.get('os')}/{e.get('arch')}",
+            "kernel": e.get("kernel"),
+            "image": e.get("image") or "external",
+            "digest": (e.get("image_digest") or "")[:19],
+            "profile": e.get("profile"),
+            "ready": f"{e['ready_seconds']:.2f}" if e.get("ready_seconds") else "–",
+            "baseline": e.get("baseline") or "none",
+        }
+        for name, e in sorted(results["engines"].items())
+    ]
 
 
 def _flows_data(results: dict) -> dict:
@@ -93,28 +110,48 @@ def _flows_data(results: dict) -> dict:
     columns = sorted({(t["engine"], t["transport"] or "-") for t in results["tests"]})
     grid: dict[tuple, dict] = defaultdict(dict)
     for index, test in enumerate(results["tests"]):
-        grid[(test["area"], test["flow"])].setdefault((test["engine"], test["transport"] or "-"), []).append((index, test))
-    rows = [{"label": f"{area} · {flow}", "cells": [_flow_cell(cells.get(column, [])) for column in columns]}
-            for (area, flow), cells in sorted(grid.items())]
+        grid[(test["area"], test["flow"])].setdefault((test["engine"], test["transport"] or "-"), []).append(
+            (index, test)
+        )
+    rows = [
+        {"label": f"{area} · {flow}", "cells": [_flow_cell(cells.get(column, [])) for column in columns]}
+        for (area, flow), cells in sorted(grid.items())
+    ]
     engines = list(dict.fromkeys(e for e, _ in columns))
     width = f"{68 / max(len(columns), 1):.1f}%"
-    return {"engines": [{"name": e, "span": sum(1 for c in columns if c[0] == e)} for e in engines],
-            "transports": [t if t != "-" else "—" for _, t in columns],
-            "widths": ["32%"] + [width] * len(columns), "rows": rows}
+    return {
+        "engines": [{"name": e, "span": sum(1 for c in columns if c[0] == e)} for e in engines],
+        "transports": [t if t != "-" else "—" for _, t in columns],
+        "widths": ["32%"] + [width] * len(columns),
+        "rows": rows,
+    }
 
 
 def _flow_cell(tests: list[tuple[int, dict]]) -> dict | None:
     if not tests:
         return None
     index, test = max(tests, key=lambda it: SEVERITY.index(it[1]["status"]))
-    return {"symbol": SYMBOL[test["status"]] + ("*" if test["known"] else ""), "css": CELL[test["status"]],
-            "anchor": f"t{index}" if test["status"] in (FAIL, ERROR) else None, "count": len(tests)}
+    return {
+        "symbol": SYMBOL[test["status"]] + ("*" if test["known"] else ""),
+        "css": CELL[test["status"]],
+        "anchor": f"t{index}" if test["status"] in (FAIL, ERROR) else None,
+        "count": len(tests),
+    }
 
 
 def _failures_data(results: dict) -> list[dict]:
-    return [{"anchor": f"t{index}", "status": test["status"], "known": test["known"], "id": test["id"],
-             "message": test["message"], "curl": test.get("curl")}
-            for index, test in enumerate(results["tests"]) if test["status"] in (FAIL, ERROR)]
+    return [
+        {
+            "anchor": f"t{index}",
+            "status": test["status"],
+            "known": test["known"],
+            "id": test["id"],
+            "message": test["message"],
+            "curl": test.get("curl"),
+        }
+        for index, test in enumerate(results["tests"])
+        if test["status"] in (FAIL, ERROR)
+    ]
 
 
 def _reached(tests: list[dict]) -> str:
@@ -149,11 +186,17 @@ def _fuzz_data(results: dict) -> dict | None:
     per_operation: dict[str, dict] = defaultdict(dict)
     for test in fuzzed:
         per_operation[test["fuzz"]["operation"]][(test["engine"], test["transport"])] = test
-    operations = [[_cell(operation)] + [_fuzz_cell(cells.get(column)) for column in columns]
-                  for operation, cells in sorted(per_operation.items())]
+    operations = [
+        [_cell(operation)] + [_fuzz_cell(cells.get(column)) for column in columns]
+        for operation, cells in sorted(per_operation.items())
+    ]
     width = f"{70 / len(columns):.1f}%"
-    return {"head": ["", *[f"{e} {t}" for e, t in columns]], "widths": ["30%"] + [width] * len(columns),
-            "totals": totals, "operations": operations}
+    return {
+        "head": ["", *[f"{e} {t}" for e, t in columns]],
+        "widths": ["30%"] + [width] * len(columns),
+        "totals": totals,
+        "operations": operations,
+    }
 
 
 def _fuzz_cell(test: dict | None) -> dict:
@@ -162,13 +205,17 @@ def _fuzz_cell(test: dict | None) -> dict:
         return _cell("")
     fuzz = test["fuzz"]
     new = [f for f in test["fuzz_findings"] if not f["baseline"]]
-    return _cell(f"{fuzz['reached_2xx']}/{fuzz['cases']}" + (f" · {len(new)} new" if new else ""),
-                 "bad" if new else "good" if fuzz["reached_2xx"] else "fair")
+    return _cell(
+        f"{fuzz['reached_2xx']}/{fuzz['cases']}" + (f" · {len(new)} new" if new else ""),
+        "bad" if new else "good" if fuzz["reached_2xx"] else "fair",
+    )
 
 
 def _changes_data(changes: list[tuple]) -> dict:
     css = {"added": "add", "removed": "del", "changed": "chg"}
-    rows = [[_cell(v), _cell(kind, css[kind]), _cell(path), _cell(detail)] for v, kind, path, detail in changes[:ROW_LIMIT]]
+    rows = [
+        [_cell(v), _cell(kind, css[kind]), _cell(path), _cell(detail)] for v, kind, path, detail in changes[:ROW_LIMIT]
+    ]
     return {"rows": rows, "more": max(len(changes) - ROW_LIMIT, 0)}
 
 
@@ -178,19 +225,37 @@ def _engine_drift_data(results: dict) -> list[dict]:
         if not view["rows"]:
             continue
         share = f"{60 / len(view['engines']):.1f}%"
-        rows = [[_cell(path)] + [_cell(kinds[e] or "absent", "" if kinds[e] else "del") for e in view["engines"]]
-                for path, kinds in view["rows"][:ROW_LIMIT]]
-        views.append({"operation": view["operation"], "status": view["status"], "count": len(view["rows"]),
-                      "head": ["field", *view["engines"]], "widths": ["40%"] + [share] * len(view["engines"]),
-                      "rows": rows})
+        rows = [
+            [_cell(path)] + [_cell(kinds[e] or "absent", "" if kinds[e] else "del") for e in view["engines"]]
+            for path, kinds in view["rows"][:ROW_LIMIT]
+        ]
+        views.append(
+            {
+                "operation": view["operation"],
+                "status": view["status"],
+                "count": len(view["rows"]),
+                "head": ["field", *view["engines"]],
+                "widths": ["40%"] + [share] * len(view["engines"]),
+                "rows": rows,
+            }
+        )
     return views
 
 
 def _conformance_data(results: dict) -> dict:
     conformance = drift.spec_conformance(results)
-    rows = [[_cell(c["engine"]), _cell(c["api"]), _cell(c["operation"]), _cell(c["path"]), _cell(c["expected"]),
-             _cell(c["actual"]), _cell("baseline" if c["baseline"] else "new", "" if c["baseline"] else "bad")]
-            for c in conformance[:ROW_LIMIT * 2]]
+    rows = [
+        [
+            _cell(c["engine"]),
+            _cell(c["api"]),
+            _cell(c["operation"]),
+            _cell(c["path"]),
+            _cell(c["expected"]),
+            _cell(c["actual"]),
+            _cell("baseline" if c["baseline"] else "new", "" if c["baseline"] else "bad"),
+        ]
+        for c in conformance[: ROW_LIMIT * 2]
+    ]
     return {"count": len(conformance), "rows": rows}
 
 
@@ -199,6 +264,7 @@ def _errata_data(results: dict) -> list[dict] | None:
     if not results.get("errata"):
         return None
     from openapi.errata import ERRATA
+
     return [{"id": e.id, "summary": e.summary, "evidence": e.evidence} for e in ERRATA if e.id in results["errata"]]
 
 
@@ -206,23 +272,42 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
     spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
     return {
         "engines": _engine_drift_data(results),
-        "apis": [{"engine": v["engine"], "operation": v["operation"], "versions": v["versions"],
-                  "changes": _changes_data(v["changes"])} for v in drift.api_drift(results) if v["changes"]],
-        "spec": {"versions": spec["versions"], "missing": spec["missing"],
-                 "operations": [{"operation": v["operation"], "count": len(v["changes"]),
-                                 "changes": _changes_data(v["changes"])} for v in spec["operations"]]},
+        "apis": [
+            {
+                "engine": v["engine"],
+                "operation": v["operation"],
+                "versions": v["versions"],
+                "changes": _changes_data(v["changes"]),
+            }
+            for v in drift.api_drift(results)
+            if v["changes"]
+        ],
+        "spec": {
+            "versions": spec["versions"],
+            "missing": spec["missing"],
+            "operations": [
+                {"operation": v["operation"], "count": len(v["changes"]), "changes": _changes_data(v["changes"])}
+                for v in spec["operations"]
+            ],
+        },
         "conformance": _conformance_data(results),
         "errata": _errata_data(results),
     }
 
 
 def _report_data(results: dict, spec_dir: Path | None) -> dict:
-    return {"matrix": _matrix_data(results), "engines": _engines_data(results), "flows": _flows_data(results),
-            "failures": _failures_data(results), "fuzz": _fuzz_data(results),
-            "drift": _drift_data(results, spec_dir)}
+    return {
+        "matrix": _matrix_data(results),
+        "engines": _engines_data(results),
+        "flows": _flows_data(results),
+        "failures": _failures_data(results),
+        "fuzz": _fuzz_data(results),
+        "drift": _drift_data(results, spec_dir),
+    }
 
 
 # One function per section, each the HTML of that section alone.
+
 
 def matrix(results: dict) -> str:
     return str(_sections().matrix(_matrix_data(results)))
@@ -254,5 +339,8 @@ def report_sections(results: dict, spec_dir: Path | None = None) -> str:
 
 def page(results: dict, spec_dir: Path | None, title: str) -> str:
     """A standalone page (merged results have no pytest-html report of their own)."""
-    return _environment().get_template("page.html.j2").render(
-        title=title, missing=results["run"].get("missing", []), data=_report_data(results, spec_dir))
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(title=title, missing=results["run"].get("missing", []), data=_report_data(results, spec_dir))
+    )

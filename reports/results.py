@@ -11,12 +11,13 @@ shape: {engine, operation, status, api, fields: {path: type}}
 Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
 """
-from __future__ import annotations
 
-from packaging.version import Version
+from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from packaging.version import Version
 
 FORMAT = 1
 PASS, FAIL, UNSUPPORTED, DISABLED, ERROR = "Pass", "Fail", "Unsupported", "Disabled", "Error"
@@ -72,11 +73,21 @@ def _reach_record(engine: str, transport: str, group: list[dict]) -> dict:
         status, message = DISABLED, f"{message}; judged only when all {whole} operations are fuzzed"
     else:
         status, message = (PASS, "") if passed else (FAIL, message)
-    return {"id": f"suites/test_fuzz.py::test_reach[{engine}-{transport}]", "engine": engine, "transport": transport,
-            "area": "fuzz", "flow": "test_reach", "api_version": group[0]["api_version"],
-            "status": status, "known": False, "message": message,
-            "duration": 0.0, "schema_mismatches": [], "curl": None,
-            "reach": {"reached": reached, "operations": len(group)}}
+    return {
+        "id": f"suites/test_fuzz.py::test_reach[{engine}-{transport}]",
+        "engine": engine,
+        "transport": transport,
+        "area": "fuzz",
+        "flow": "test_reach",
+        "api_version": group[0]["api_version"],
+        "status": status,
+        "known": False,
+        "message": message,
+        "duration": 0.0,
+        "schema_mismatches": [],
+        "curl": None,
+        "reach": {"reached": reached, "operations": len(group)},
+    }
 
 
 def write(results: dict, path: Path) -> None:
@@ -99,8 +110,16 @@ def load(path: str | Path) -> dict:
 
 def merge(parts: list[dict]) -> dict:
     """One result set from runs on separate jobs or machines; a test run twice: the later run's result."""
-    merged = {"format": FORMAT, "run": {"merged_from": [p["run"] for p in parts]}, "engines": {}, "tests": [],
-              "shapes": [], "errata": [], "versions": [], "specs": {}}
+    merged = {
+        "format": FORMAT,
+        "run": {"merged_from": [p["run"] for p in parts]},
+        "engines": {},
+        "tests": [],
+        "shapes": [],
+        "errata": [],
+        "versions": [],
+        "specs": {},
+    }
     tests: dict[str, dict] = {}
     shapes: dict[tuple, dict] = {}
     for part in parts:
@@ -109,8 +128,7 @@ def merge(parts: list[dict]) -> dict:
         merged["engines"].update(part["engines"])
         merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
-        merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])),
-                                    key=Version)
+        merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])), key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
     return merged
 

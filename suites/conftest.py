@@ -1,4 +1,5 @@
 """Registers the suite's plugins, split by concern; here, so that the harness's unit tests (tests/) run without them."""
+
 pytest_plugins = [
     "fixtures.options",  # the run's options
     "fixtures.baselines",  # known deviations as strict xfails; unseen entries

@@ -1,4 +1,5 @@
 """Containers: the documented lifecycle, each step observed through another endpoint."""
+
 import json
 
 import pytest
@@ -36,8 +37,11 @@ def test_running_then_stopped_with_its_exit_code(api, made, call):
     """A started container is Running and listed; stop ends it with the code its TERM handler gives."""
     container = made.running(["sh", "-c", "trap 'exit 3' TERM; echo trapped; sleep 300 & wait"])
     # Running comes before the shell has set its trap: a TERM sent earlier would be ignored, then killed
-    until(lambda: "trapped" in demux(api.get(f"/containers/{container}/logs", params={"stdout": 1}).content)[0],
-          10, "the container's TERM handler in place")
+    until(
+        lambda: "trapped" in demux(api.get(f"/containers/{container}/logs", params={"stdout": 1}).content)[0],
+        10,
+        "the container's TERM handler in place",
+    )
     assert call("GET /containers/{id}/json", 200, id=container)["State"]["Running"] is True
     assert container in [c["Id"] for c in call("GET /containers/json", 200)]
 
@@ -56,8 +60,11 @@ def test_kill_ends_a_container_with_sigkill(api, made):
 
 
 def test_unknown_container_is_404_with_a_message(api, made):
-    for response in (api.get("/containers/no-such-container/json"), api.delete("/containers/no-such-container"),
-                     api.post("/containers/no-such-container/start")):
+    for response in (
+        api.get("/containers/no-such-container/json"),
+        api.delete("/containers/no-such-container"),
+        api.post("/containers/no-such-container/start"),
+    ):
         assert response.status_code == 404, response.request.path_url
         assert response.json()["message"]
 
@@ -80,8 +87,9 @@ def test_duplicate_name_is_a_conflict(api, made):
 
 
 def test_malformed_json_is_a_bad_request(api, made):
-    response = api.post("/containers/create", data=b'{"Image": "alpine", "Cmd": [',
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/containers/create", data=b'{"Image": "alpine", "Cmd": [', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["message"]
     ours = json.dumps({"label": [f"{key}={value}" for key, value in made.labels.items()]})

@@ -1,4 +1,5 @@
 """Exec: create, start with output, inspect the exit code, resize a TTY."""
+
 import pytest
 
 from fixtures.scenario.objects import demux

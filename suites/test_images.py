@@ -1,4 +1,5 @@
 """Images: pull through the registry, build from a tar context, list, run, delete."""
+
 import pytest
 
 from fixtures.scenario.objects import demux, json_lines
@@ -28,7 +29,7 @@ def test_pull_lists_and_runs(api, made, call):
 
 def test_build_tag_run_delete(api, made, call):
     """POST /build with a tar context and t=NAME:latest; the image runs; DELETE untags it; then 404."""
-    tag = made.image("FROM alpine\nRUN echo built > /built\nCMD [\"cat\", \"/built\"]\n")
+    tag = made.image('FROM alpine\nRUN echo built > /built\nCMD ["cat", "/built"]\n')
 
     inspected = call("GET /images/{name}/json", 200, name=tag)
     assert tag in inspected["RepoTags"]

@@ -1,4 +1,5 @@
 """Networks: create, connect and disconnect seen in the container's inspect, delete."""
+
 import pytest
 
 pytestmark = pytest.mark.networks

@@ -1,4 +1,6 @@
-"""Plugins: a plugin built here is pushed to the run's registry, pulled with its privileges, enabled, disabled, removed."""
+"""Plugins: a plugin built here is pushed to the run's registry, pulled with its privileges, enabled, disabled,
+removed."""
+
 import pytest
 
 from fixtures.scenario.objects import json_lines
@@ -15,7 +17,9 @@ def pushed_plugin(api, engine, engine_pool, made):
     made.plugin(remote, engine_pool.plugin_tar(remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
     errors = [m["error"] for m in json_lines(pushed) if "error" in m]
-    assert pushed.status_code == 200 and not errors, f"harness: push {pushed.status_code}: {errors or pushed.text[:300]}"
+    assert pushed.status_code == 200 and not errors, (
+        f"harness: push {pushed.status_code}: {errors or pushed.text[:300]}"
+    )
     assert api.delete(f"/plugins/{remote}").status_code == 200
     return remote
 

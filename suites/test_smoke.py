@@ -1,4 +1,5 @@
 """Smoke: every selected engine answers on every transport and is the engine it claims to be."""
+
 import pytest
 
 pytestmark = pytest.mark.system

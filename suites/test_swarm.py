@@ -1,4 +1,5 @@
 """Swarm secrets and configs, on an engine made a one-node swarm manager for the test."""
+
 import base64
 import json
 

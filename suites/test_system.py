@@ -1,4 +1,5 @@
 """System: /info, /version and the events stream of a scenario's own container."""
+
 import json
 import time
 
@@ -44,4 +45,3 @@ def test_events_of_a_container_lifecycle(api, made):
 
     seen = until(actions, 15, f"events {wanted} of {container[:12]}", interval=0.5)
     assert [a for a in seen if a in wanted] == wanted, "in lifecycle order"
-

@@ -1,4 +1,5 @@
 """Transport security: mutual TLS refuses strangers; the plain TCP port is bound to loopback only."""
+
 import pytest
 import requests
 
@@ -25,9 +26,11 @@ def test_tls_without_a_client_certificate_is_refused(engine):
 def test_tls_with_a_certificate_of_another_ca_is_refused(engine, engine_pool):
     address = _tls(engine)
     stranger = engine_pool.certificates.stranger
-    with client_for(address, tls=TlsFiles(ca=engine.tls.ca, cert=stranger.cert, key=stranger.key)) as client:
-        with pytest.raises(requests.exceptions.SSLError, match="UNKNOWN_CA|BAD_CERTIFICATE"):
-            client.get("/_ping", timeout=10)
+    with (
+        client_for(address, tls=TlsFiles(ca=engine.tls.ca, cert=stranger.cert, key=stranger.key)) as client,
+        pytest.raises(requests.exceptions.SSLError, match="UNKNOWN_CA|BAD_CERTIFICATE"),
+    ):
+        client.get("/_ping", timeout=10)
 
 
 def test_plain_http_to_the_tls_port_is_refused(engine):

@@ -1,4 +1,5 @@
 """API versions: the documented /v1.41 prefix, the engine's own, none; out-of-range versions refused."""
+
 import pytest
 from packaging.version import Version
 

@@ -1,4 +1,5 @@
 """Volumes: create, list, delete."""
+
 import pytest
 
 pytestmark = pytest.mark.volumes

@@ -1,4 +1,5 @@
 """Which baseline an engine is judged against."""
+
 from fixtures import baselines
 
 
@@ -17,8 +18,11 @@ def test_the_baseline_option_wins_for_engines_outside_the_catalog():
 
 
 def test_an_external_daemon_gets_the_baseline_of_the_family_and_release_it_reports(monkeypatch):
-    answers = {"unix:///a.sock": ("docker", "28.5.2"), "unix:///b.sock": ("podman", "5.4.2"),
-               "unix:///c.sock": ("docker", None)}
+    answers = {
+        "unix:///a.sock": ("docker", "28.5.2"),
+        "unix:///b.sock": ("podman", "5.4.2"),
+        "unix:///c.sock": ("docker", None),
+    }
     monkeypatch.setattr(baselines, "_daemon_release", lambda url, tls: answers[url])
     assert baselines._baseline_name("external:unix:///a.sock", chosen=None, tls=None) == "docker-28.5"
     assert baselines._baseline_name("external:unix:///b.sock", chosen=None, tls=None) == "podman-5.4"

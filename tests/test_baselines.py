@@ -1,4 +1,5 @@
 """Baseline matching: schema paths and fuzz operations as globs, and tests run as strict expected failures."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -30,13 +31,16 @@ def baseline_engine(tmp_path, monkeypatch):
     baselines.load_baseline.cache_clear()
 
 
-@pytest.mark.parametrize("operation, path, index", [
-    ("GET /containers/json", "/0/NetworkSettings/Networks/bridge/Aliases", 0),
-    ("GET /containers/json", "/12/NetworkSettings/Networks/my-net/Aliases", 0),
-    ("GET /containers/json", "/3/Mounts", 1),
-    ("GET /containers/json", "/0/NetworkSettings/Networks/bridge/Links", None),
-    ("GET /containers/{id}/json", "/0/Mounts", None),  # another operation: the path alone does not match
-])
+@pytest.mark.parametrize(
+    "operation, path, index",
+    [
+        ("GET /containers/json", "/0/NetworkSettings/Networks/bridge/Aliases", 0),
+        ("GET /containers/json", "/12/NetworkSettings/Networks/my-net/Aliases", 0),
+        ("GET /containers/json", "/3/Mounts", 1),
+        ("GET /containers/json", "/0/NetworkSettings/Networks/bridge/Links", None),
+        ("GET /containers/{id}/json", "/0/Mounts", None),  # another operation: the path alone does not match
+    ],
+)
 def test_schema_entries_match_by_operation_and_path_glob(baseline_engine, operation, path, index):
     node = SimpleNamespace(user_properties=[])
     engine = baseline_engine
@@ -45,13 +49,16 @@ def test_schema_entries_match_by_operation_and_path_glob(baseline_engine, operat
     assert node.user_properties == ([(baselines.SEEN, (engine, "schema", index))] if index is not None else [])
 
 
-@pytest.mark.parametrize("operation, check, index", [
-    ("POST /containers/create", "Server error", 0),
-    ("POST /containers/{id}/start", "Server error", 0),
-    ("POST /containers/create", "Undocumented HTTP status code", None),  # the check must be the same
-    ("GET /containers/json", "Server error", None),
-    ("GET /info", "Response violates schema", 1),
-])
+@pytest.mark.parametrize(
+    "operation, check, index",
+    [
+        ("POST /containers/create", "Server error", 0),
+        ("POST /containers/{id}/start", "Server error", 0),
+        ("POST /containers/create", "Undocumented HTTP status code", None),  # the check must be the same
+        ("GET /containers/json", "Server error", None),
+        ("GET /info", "Response violates schema", 1),
+    ],
+)
 def test_fuzz_entries_match_by_operation_glob_and_check(baseline_engine, operation, check, index):
     known = baselines.known_fuzz_finding(baseline_engine, operation, check)
     assert known == (baselines.load_baseline(baseline_engine)["fuzz"][index] if index is not None else None)
@@ -61,11 +68,14 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
     assert baselines.known_schema_deviation("podman-9.9", "GET /containers/json", "/0/Mounts") is None
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("tests: [{test: a, reason: b}]", "a tests entry lacks link"),
-    ("fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]", "fuzz entry class 'nobody'"),
-    ("schema: [", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("tests: [{test: a, reason: b}]", "a tests entry lacks link"),
+        ("fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]", "fuzz entry class 'nobody'"),
+        ("schema: [", "not valid YAML"),
+    ],
+)
 def test_a_bad_baseline_file_stops_the_run_with_what_to_fix(baseline_engine, entry, message):
     (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(entry)
     with pytest.raises(pytest.UsageError, match=message):
@@ -81,14 +91,14 @@ def test_plain_http(engine_name, transport):
 """
 
 
-def test_baseline_tests_are_strict_expected_failures_on_their_transports_only(suite, pytester):  # noqa: F811
+def test_baseline_tests_are_strict_expected_failures_on_their_transports_only(suite, pytester):  # noqa: F811  (suite is the imported fixture)
     (suite.baselines / "docker-28.5.yaml").write_text(BASELINE)
     pytester.makepyfile(test_module=MODULE)
     result, _ = suite("--transport", "unix", "--transport", "tls", "-rxX")
-    statuses = {r["id"].split("::")[1]: (r["status"], r["known"])
-                for r in _results(pytester)["tests"]}
+    statuses = {r["id"].split("::")[1]: (r["status"], r["known"]) for r in _results(pytester)["tests"]}
     assert statuses == {
-        "test_plugins[docker-28.5-unix]": ("Fail", True), "test_plugins[docker-28.5-tls]": ("Fail", True),
+        "test_plugins[docker-28.5-unix]": ("Fail", True),
+        "test_plugins[docker-28.5-tls]": ("Fail", True),
         "test_plain_http[docker-28.5-unix]": ("Pass", False),  # not listed for unix: a plain test there
         "test_plain_http[docker-28.5-tls]": ("Fail", True),
     }
@@ -97,4 +107,5 @@ def test_baseline_tests_are_strict_expected_failures_on_their_transports_only(su
 
 def _results(pytester):
     import json
+
     return json.loads((pytester.path / "reports" / "output" / "results.json").read_text())

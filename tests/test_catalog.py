@@ -1,4 +1,5 @@
 """Engine names: known recipes, official images by reference, external daemons."""
+
 import pytest
 
 from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec

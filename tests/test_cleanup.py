@@ -1,4 +1,5 @@
 """Ownership labels decide what the sweep may remove."""
+
 import socket
 import subprocess
 
@@ -53,7 +54,10 @@ def test_a_worker_removes_its_own_objects_not_its_siblings():
     mine, sibling = Run.new("abc", worker="gw0"), Run("abc", "host:1:1", "gw1")
     removed: list[str] = []
     containers = [_Thing("mine", mine.labels, removed), _Thing("sibling's", sibling.labels, removed)]
-    client = SimpleNamespace(containers=SimpleNamespace(list=lambda **_: containers),
-                             networks=SimpleNamespace(list=lambda **_: []), volumes=SimpleNamespace(list=lambda **_: []))
+    client = SimpleNamespace(
+        containers=SimpleNamespace(list=lambda **_: containers),
+        networks=SimpleNamespace(list=lambda **_: []),
+        volumes=SimpleNamespace(list=lambda **_: []),
+    )
     assert remove_run(client, mine) == ["container mine"]
     assert removed == ["mine"]

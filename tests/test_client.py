@@ -1,4 +1,5 @@
 """The API client over a unix socket, against a small local HTTP fake (not an engine)."""
+
 import http.server
 import socketserver
 import threading
@@ -96,8 +97,10 @@ def test_recorder_sees_each_response(fake_daemon):
     client.post("/b", json={"x": 1})
     assert [status for status, _ in seen] == [200, 501]  # the fake daemon answers GET only
     socket_path = fake_daemon.removeprefix("unix://")
-    assert seen[1][1] == (f"curl -sS -X POST --unix-socket {socket_path} -H 'Content-Type: application/json' "
-                          "--data-raw '{\"x\": 1}' http://localhost/b")
+    assert seen[1][1] == (
+        f"curl -sS -X POST --unix-socket {socket_path} -H 'Content-Type: application/json' "
+        "--data-raw '{\"x\": 1}' http://localhost/b"
+    )
 
 
 def test_ping_is_false_when_nothing_listens(tmp_path):

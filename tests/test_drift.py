@@ -1,4 +1,5 @@
 """The four drift views, from small hand-made results."""
+
 from reports import drift
 
 
@@ -18,12 +19,32 @@ RESULTS = {
         _shape("docker-28.5", "GET /info", "1.51", {"/Name": "string"}),
     ],
     "tests": [
-        {"engine": "docker-28.5", "schema_mismatches": [
-            {"api": "1.51", "operation": "GET /info", "path": "/Plugins", "expected": "type 'array'",
-             "actual": "None", "baseline": True}]},
-        {"engine": "docker-28.5", "schema_mismatches": [
-            {"api": "1.51", "operation": "GET /info", "path": "/Plugins", "expected": "type 'array'",
-             "actual": "None", "baseline": True}]},
+        {
+            "engine": "docker-28.5",
+            "schema_mismatches": [
+                {
+                    "api": "1.51",
+                    "operation": "GET /info",
+                    "path": "/Plugins",
+                    "expected": "type 'array'",
+                    "actual": "None",
+                    "baseline": True,
+                }
+            ],
+        },
+        {
+            "engine": "docker-28.5",
+            "schema_mismatches": [
+                {
+                    "api": "1.51",
+                    "operation": "GET /info",
+                    "path": "/Plugins",
+                    "expected": "type 'array'",
+                    "actual": "None",
+                    "baseline": True,
+                }
+            ],
+        },
         {"engine": "docker-26.1", "schema_mismatches": []},
     ],
 }
@@ -31,25 +52,50 @@ RESULTS = {
 
 def test_engine_drift_compares_each_engine_at_its_own_version():
     views = drift.engine_drift(RESULTS)
-    assert views == [{"operation": "GET /images/json", "status": 200, "engines": ["docker-26.1", "docker-28.5"],
-                      "rows": [("/*/Manifests", {"docker-26.1": None, "docker-28.5": "array|null"}),
-                               ("/*/VirtualSize", {"docker-26.1": "number", "docker-28.5": None})]}]
+    assert views == [
+        {
+            "operation": "GET /images/json",
+            "status": 200,
+            "engines": ["docker-26.1", "docker-28.5"],
+            "rows": [
+                ("/*/Manifests", {"docker-26.1": None, "docker-28.5": "array|null"}),
+                ("/*/VirtualSize", {"docker-26.1": "number", "docker-28.5": None}),
+            ],
+        }
+    ]
 
 
 def test_api_drift_lists_fields_that_come_and_go_between_versions_of_one_engine():
     views = drift.api_drift(RESULTS)
     assert views == [
         {"engine": "docker-26.1", "operation": "GET /images/json", "versions": ["1.41", "1.45"], "changes": []},
-        {"engine": "docker-28.5", "operation": "GET /images/json", "versions": ["1.41", "1.51"],
-         "changes": [("1.51", "added", "/*/Manifests", ""), ("1.51", "removed", "/*/VirtualSize", "")]}]
+        {
+            "engine": "docker-28.5",
+            "operation": "GET /images/json",
+            "versions": ["1.41", "1.51"],
+            "changes": [("1.51", "added", "/*/Manifests", ""), ("1.51", "removed", "/*/VirtualSize", "")],
+        },
+    ]
 
 
 def test_spec_drift_compares_success_schemas_and_names_missing_specs():
     def schema(properties):
-        return {"paths": {"/images/json": {"get": {"responses": {"200": {"schema": {
-            "type": "array", "items": {"type": "object", "properties": properties}}}}}}}}
-    specs = {"1.41": schema({"Id": {"type": "string"}, "VirtualSize": {"type": "integer"}}),
-             "1.51": schema({"Id": {"type": "string"}, "Size": {"type": "integer"}})}
+        return {
+            "paths": {
+                "/images/json": {
+                    "get": {
+                        "responses": {
+                            "200": {"schema": {"type": "array", "items": {"type": "object", "properties": properties}}}
+                        }
+                    }
+                }
+            }
+        }
+
+    specs = {
+        "1.41": schema({"Id": {"type": "string"}, "VirtualSize": {"type": "integer"}}),
+        "1.51": schema({"Id": {"type": "string"}, "Size": {"type": "integer"}}),
+    }
 
     def load(version):
         if version not in specs:
@@ -59,11 +105,24 @@ def test_spec_drift_compares_success_schemas_and_names_missing_specs():
     view = drift.spec_drift(RESULTS, load)
     assert view["versions"] == ["1.41", "1.51"]
     assert view["missing"] == ["1.45: v1.45.yaml"]
-    assert view["operations"] == [{"operation": "GET /images/json", "changes": [
-        ("1.51", "added", "/*/Size", ""), ("1.51", "removed", "/*/VirtualSize", "")]}]
+    assert view["operations"] == [
+        {
+            "operation": "GET /images/json",
+            "changes": [("1.51", "added", "/*/Size", ""), ("1.51", "removed", "/*/VirtualSize", "")],
+        }
+    ]
 
 
 def test_spec_conformance_counts_each_mismatch_once_with_its_tests():
     assert drift.spec_conformance(RESULTS) == [
-        {"engine": "docker-28.5", "api": "1.51", "operation": "GET /info", "path": "/Plugins",
-         "expected": "type 'array'", "actual": "None", "baseline": True, "tests": 2}]
+        {
+            "engine": "docker-28.5",
+            "api": "1.51",
+            "operation": "GET /info",
+            "path": "/Plugins",
+            "expected": "type 'array'",
+            "actual": "None",
+            "baseline": True,
+            "tests": 2,
+        }
+    ]

@@ -1,4 +1,5 @@
 """What an engine container asks the host engine for, against a recording fake of docker-py's low-level API."""
+
 from types import SimpleNamespace
 
 import docker
@@ -46,10 +47,19 @@ def _host():
 def _container(host, profile):
     network = SimpleNamespace(name="engine-conformance-r1")
     return EngineContainer(
-        host, "engine-conformance/docker-28.5:x", profile, RUN_LABELS, name="engine-conformance-r1-docker-28.5",
-        command=["--registry-mirror=http://registry:5000"], network=network, aliases=["docker-28.5"],
-        binds={"/tmp/sock": {"bind": "/run/dind", "mode": "rw"}}, ports={2375: ("127.0.0.1",), 2376: ("127.0.0.1",)},
-        tmpfs={"/var/lib/docker": "exec,size=8g"}, extra_hosts={"docker.io": "127.0.0.1"})
+        host,
+        "engine-conformance/docker-28.5:x",
+        profile,
+        RUN_LABELS,
+        name="engine-conformance-r1-docker-28.5",
+        command=["--registry-mirror=http://registry:5000"],
+        network=network,
+        aliases=["docker-28.5"],
+        binds={"/tmp/sock": {"bind": "/run/dind", "mode": "rw"}},
+        ports={2375: ("127.0.0.1",), 2376: ("127.0.0.1",)},
+        tmpfs={"/var/lib/docker": "exec,size=8g"},
+        extra_hosts={"docker.io": "127.0.0.1"},
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=[p.name for p in PROFILES])
@@ -60,8 +70,10 @@ def test_the_container_gets_every_setting_of_its_profile(profile):
     host_config = created["host_config"]
     assert created["labels"]["io.engine-conformance.run"] == "r1"
     assert created["labels"]["org.testcontainers"] == "true"  # testcontainers' labels too
-    assert host_config["PortBindings"] == {"2375/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}],
-                                           "2376/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}]}
+    assert host_config["PortBindings"] == {
+        "2375/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}],
+        "2376/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}],
+    }
     assert host_config["Tmpfs"] == {"/var/lib/docker": "exec,size=8g"}
     assert "/tmp/sock:/run/dind:rw" in host_config["Binds"]
     assert host_config["ExtraHosts"] == ["docker.io:127.0.0.1"]

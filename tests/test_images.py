@@ -1,4 +1,5 @@
 """Image recipes: the hash follows the recipe and its files; hooks run at the stage the variant has."""
+
 import dataclasses
 
 from fixtures.engines import images

@@ -1,4 +1,5 @@
 """One command never clobbers another's output."""
+
 from fixtures.client.transcript import Transcript
 
 

@@ -1,4 +1,5 @@
 """The results the suite's plugins write, from small pytest runs in-process (pytester): no engine."""
+
 import json
 from pathlib import Path
 
@@ -10,8 +11,20 @@ import reports.collect
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent  # workers of an xdist run import the suite's plugins from here
-SUITE_PLUGINS = ("-p", "fixtures.options", "-p", "fixtures.engines.plugin", "-p", "fixtures.client.plugin",
-                 "-p", "fixtures.baselines", "-p", "reports.collect", "-p", "no:cacheprovider")
+SUITE_PLUGINS = (
+    "-p",
+    "fixtures.options",
+    "-p",
+    "fixtures.engines.plugin",
+    "-p",
+    "fixtures.client.plugin",
+    "-p",
+    "fixtures.baselines",
+    "-p",
+    "reports.collect",
+    "-p",
+    "no:cacheprovider",
+)
 
 
 @pytest.fixture
@@ -37,7 +50,7 @@ def suite(pytester, monkeypatch, tmp_path):
     fixtures.baselines.load_baseline.cache_clear()
 
 
-STATUSES = '''
+STATUSES = """
 import pytest
 
 @pytest.fixture
@@ -84,7 +97,7 @@ def test_known(engine_name, transport):
 @pytest.mark.xfail(strict=True, reason="baseline: 500 without timeout (link)")
 def test_fixed(engine_name, transport):
     pass
-'''
+"""
 
 
 def test_statuses_of_tests_in_results_json(suite, pytester):
@@ -132,7 +145,7 @@ fuzz:
 - {operation: GET /y, check: Server error, class: engine, reason: 500 for bad input, link: x}
 """
 
-SEEN = '''
+SEEN = """
 import json
 import types
 
@@ -164,7 +177,7 @@ def test_fuzz(engine_name, request):
     outcome = Outcome("GET /xa")
     outcome.add(Finding("GET /xa", "Server error", "500", 500, "curl ..."))
     _judge(outcome, engine_name, request)
-'''
+"""
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
@@ -174,19 +187,27 @@ def test_baseline_entries_not_seen_are_listed_by_the_controller(suite, pytester,
     specs = pytester.mkdir("specs")
     (specs / "v1.51.yaml").write_text(SPEC)
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    pytester.makeconftest(f"import fixtures.baselines, pathlib\n"
-                          f"fixtures.baselines.BASELINE_DIR = pathlib.Path({str(suite.baselines)!r})\n")
+    pytester.makeconftest(
+        f"import fixtures.baselines, pathlib\n"
+        f"fixtures.baselines.BASELINE_DIR = pathlib.Path({str(suite.baselines)!r})\n"
+    )
     pytester.makepyfile(test_seen=SEEN)
-    result, statuses = suite("-p", "fixtures.scenario.plugin", "--transport", "unix", "--spec-dir", str(specs), "-v",
-                             *workers)
+    result, statuses = suite(
+        "-p", "fixtures.scenario.plugin", "--transport", "unix", "--spec-dir", str(specs), "-v", *workers
+    )
     assert statuses == {"test_schema": ("Pass", False), "test_fuzz": ("Pass", False)}
-    result.stdout.fnmatch_lines(["*schema and fuzz baseline entries not seen in this run*",
-                                 "docker-28.5: GET /info /Warnings", "docker-28.5 fuzz: GET /y Server error"])
+    result.stdout.fnmatch_lines(
+        [
+            "*schema and fuzz baseline entries not seen in this run*",
+            "docker-28.5: GET /info /Warnings",
+            "docker-28.5 fuzz: GET /y Server error",
+        ]
+    )
     assert "GET /info /Plugins" not in result.stdout.str()
     assert "GET /x* Server error" not in result.stdout.str()
 
 
-FUZZED = '''
+FUZZED = """
 import pytest
 
 REACHED = {("unix", "GET /a"): 2, ("unix", "GET /b"): 0, ("unix", "GET /c"): 0,
@@ -205,7 +226,7 @@ def test_operation(engine_name, operation, transport, request):
 @pytest.mark.parametrize("transport", ["unix"])
 def test_stateful(engine_name, transport, request):  # sequences, not operations: no part of the reach
     request.node.user_properties.append(("fuzz", {"operation": "stateful", "cases": 9, "reached_2xx": 9}))
-'''
+"""
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
@@ -218,7 +239,10 @@ def test_fuzz_reach_is_judged_at_the_end_of_the_run_from_every_process(suite, py
     assert reach == {
         "suites/test_fuzz.py::test_reach[docker-28.5-tcp]": ("Pass", "fuzz", ""),
         "suites/test_fuzz.py::test_reach[docker-28.5-unix]": (
-            "Fail", "fuzz", "1/3 operations reached 2xx (target 70%); never: GET /b, GET /c"),
+            "Fail",
+            "fuzz",
+            "1/3 operations reached 2xx (target 70%); never: GET /b, GET /c",
+        ),
     }
     assert result.ret == pytest.ExitCode.TESTS_FAILED  # every test passed: the reach fails the run
     result.stdout.fnmatch_lines(["*fuzz reach*", "docker-28.5 unix: 1/3 operations reached 2xx*FAIL*"])

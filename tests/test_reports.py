@@ -1,51 +1,90 @@
 """The results model, shapes, the gate and the merge, on small hand-made result sets."""
+
 import json
 
 import pytest
 
+from openapi.shapes import body_shape, diff, generalize, schema_shape
 from reports import __main__ as cli
 from reports import html, results
 from reports.compare import compare
 from reports.results import ResultsError, status_of
-from openapi.shapes import body_shape, diff, generalize, schema_shape
 
 
 def _test(engine, flow, status, transport="unix", area="containers", mismatches=()):
-    return {"id": f"suites/test_{area}.py::{flow}[{engine}-{transport}]", "engine": engine, "transport": transport,
-            "area": area, "flow": flow, "api_version": "1.51", "status": status, "known": False, "message": "",
-            "duration": 0.1, "schema_mismatches": list(mismatches), "curl": None}
+    return {
+        "id": f"suites/test_{area}.py::{flow}[{engine}-{transport}]",
+        "engine": engine,
+        "transport": transport,
+        "area": area,
+        "flow": flow,
+        "api_version": "1.51",
+        "status": status,
+        "known": False,
+        "message": "",
+        "duration": 0.1,
+        "schema_mismatches": list(mismatches),
+        "curl": None,
+    }
 
 
 def _results(engine, tests, shapes=(), api="1.51"):
-    return {"format": 1, "run": {}, "engines": {engine: {"version": "x", "api_version": api}}, "tests": tests,
-            "shapes": list(shapes), "errata": [], "versions": [api]}
+    return {
+        "format": 1,
+        "run": {},
+        "engines": {engine: {"version": "x", "api_version": api}},
+        "tests": tests,
+        "shapes": list(shapes),
+        "errata": [],
+        "versions": [api],
+    }
 
 
-@pytest.mark.parametrize("outcome, when, message, xfail, assertion, expected", [
-    ("passed", "call", "", False, False, ("Pass", False)),
-    ("failed", "call", "assert 500 == 400", False, True, ("Fail", False)),
-    ("skipped", "call", "baseline: ...", True, False, ("Fail", True)),
-    ("failed", "call", "[XPASS(strict)] baseline", True, False, ("Pass", True)),
-    ("skipped", "setup", "unsupported: podman does not implement plugins", False, False, ("Unsupported", False)),
-    ("skipped", "setup", "external engine is reached only over unix", False, False, ("Disabled", False)),
-    ("failed", "setup", "harness: docker-28.5 could not start", False, False, ("Error", False)),
-    ("failed", "setup", "ConnectionError: refused", False, False, ("Error", False)),
-])
+@pytest.mark.parametrize(
+    "outcome, when, message, xfail, assertion, expected",
+    [
+        ("passed", "call", "", False, False, ("Pass", False)),
+        ("failed", "call", "assert 500 == 400", False, True, ("Fail", False)),
+        ("skipped", "call", "baseline: ...", True, False, ("Fail", True)),
+        ("failed", "call", "[XPASS(strict)] baseline", True, False, ("Pass", True)),
+        ("skipped", "setup", "unsupported: podman does not implement plugins", False, False, ("Unsupported", False)),
+        ("skipped", "setup", "external engine is reached only over unix", False, False, ("Disabled", False)),
+        ("failed", "setup", "harness: docker-28.5 could not start", False, False, ("Error", False)),
+        ("failed", "setup", "ConnectionError: refused", False, False, ("Error", False)),
+    ],
+)
 def test_status_of_a_test(outcome, when, message, xfail, assertion, expected):
     assert status_of(outcome, when, message, xfail, assertion) == expected
 
 
 def test_body_shape_merges_array_items_and_collapses_map_keys():
     body = [{"Id": "a", "Labels": {"Foo": "x"}, "Ports": {"80/tcp": None}}, {"Id": "b", "Names": None}]
-    assert body_shape(body) == {"/*": "object", "/*/Id": "string", "/*/Labels": "object", "/*/Labels/*": "string",
-                                "/*/Ports": "object", "/*/Ports/*": "null", "/*/Names": "null"}
+    assert body_shape(body) == {
+        "/*": "object",
+        "/*/Id": "string",
+        "/*/Labels": "object",
+        "/*/Labels/*": "string",
+        "/*/Ports": "object",
+        "/*/Ports/*": "null",
+        "/*/Names": "null",
+    }
 
 
 def test_schema_shape_resolves_references():
     spec = {"definitions": {"Port": {"type": "object", "properties": {"PrivatePort": {"type": "integer"}}}}}
-    schema = {"type": "array", "items": {"type": "object", "properties": {"Ports": {"type": "array", "items": {"$ref": "#/definitions/Port"}}}}}
-    assert schema_shape(spec, schema) == {"/*": "object", "/*/Ports": "array", "/*/Ports/*": "object",
-                                          "/*/Ports/*/PrivatePort": "number"}
+    schema = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"Ports": {"type": "array", "items": {"$ref": "#/definitions/Port"}}},
+        },
+    }
+    assert schema_shape(spec, schema) == {
+        "/*": "object",
+        "/*/Ports": "array",
+        "/*/Ports/*": "object",
+        "/*/Ports/*/PrivatePort": "number",
+    }
 
 
 def test_diff_ignores_null_beside_the_same_type():
@@ -60,13 +99,22 @@ def test_generalize_makes_baseline_patterns():
 
 def test_compare_finds_regressions_fixes_and_drift_across_an_upgrade():
     shape = {"operation": "GET /info", "status": 200, "api": "1.45", "fields": {"/A": "string"}}
-    old = _results("docker-26.1", [_test("docker-26.1", "test_a", "Pass"), _test("docker-26.1", "test_b", "Fail")],
-                   [{**shape, "engine": "docker-26.1"}], api="1.45")
-    new = _results("docker-28.5", [_test("docker-28.5", "test_a", "Fail"), _test("docker-28.5", "test_b", "Pass")],
-                   [{**shape, "engine": "docker-28.5", "api": "1.51", "fields": {"/A": "string", "/B": "number"}}])
+    old = _results(
+        "docker-26.1",
+        [_test("docker-26.1", "test_a", "Pass"), _test("docker-26.1", "test_b", "Fail")],
+        [{**shape, "engine": "docker-26.1"}],
+        api="1.45",
+    )
+    new = _results(
+        "docker-28.5",
+        [_test("docker-28.5", "test_a", "Fail"), _test("docker-28.5", "test_b", "Pass")],
+        [{**shape, "engine": "docker-28.5", "api": "1.51", "fields": {"/A": "string", "/B": "number"}}],
+    )
     comparison = compare(old, new)
     assert comparison.pairs == [("docker-26.1", "docker-28.5")]
-    assert [line.split(": ")[0] for line in comparison.regressions] == ["suites/test_containers.py::test_a[docker-28.5-unix]"]
+    assert [line.split(": ")[0] for line in comparison.regressions] == [
+        "suites/test_containers.py::test_a[docker-28.5-unix]"
+    ]
     assert len(comparison.fixes) == 1 and comparison.shape_drift == ["GET /info 200 +/B"]
     assert comparison.gate_fails
 
@@ -120,8 +168,12 @@ def test_merge_makes_its_report_from_the_runs_that_exist_and_names_those_missing
 
 def test_reach_is_judged_only_when_every_operation_of_the_spec_was_fuzzed():
     def fuzzed(operation, reached, of):
-        return {**_test("e", "test_operation", "Pass"), "transport": "unix",
-                "fuzz": {"operation": operation, "reached_2xx": reached, "spec_operations": of}}
+        return {
+            **_test("e", "test_operation", "Pass"),
+            "transport": "unix",
+            "fuzz": {"operation": operation, "reached_2xx": reached, "spec_operations": of},
+        }
+
     whole = results.reach([fuzzed("GET /a", True, 2), fuzzed("GET /b", False, 2)])
     assert whole[0]["status"] == "Fail" and "1/2 operations reached 2xx" in whole[0]["message"]
     selection = results.reach([fuzzed("GET /a", False, 107)])

@@ -1,4 +1,5 @@
 """The scenario helpers: one call per documented request, objects registered as they are made."""
+
 from types import SimpleNamespace
 
 import pytest

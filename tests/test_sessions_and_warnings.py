@@ -1,12 +1,13 @@
 """The harness closes every API session it opens and says when a step it could not do is skipped."""
+
 from types import SimpleNamespace
 
 import pytest
 import requests
 
+from fixtures.client.http import TlsFiles
 from fixtures.engines import containers as engines
 from fixtures.engines.catalog import engine_spec
-from fixtures.client.http import TlsFiles
 from suites import test_transports
 
 
@@ -18,8 +19,16 @@ class _Container:
 
 
 def _engine(tmp_path, container=None):
-    return engines.Engine(engine_spec("docker-28.5"), "image", "privileged",
-                          {"unix": f"unix://{tmp_path}/gone.sock"}, None, None, None, container)
+    return engines.Engine(
+        engine_spec("docker-28.5"),
+        "image",
+        "privileged",
+        {"unix": f"unix://{tmp_path}/gone.sock"},
+        None,
+        None,
+        None,
+        container,
+    )
 
 
 def test_an_engine_that_cannot_be_thawed_says_so_and_still_stops(tmp_path):
@@ -59,18 +68,24 @@ def _refused():
     raise requests.exceptions.SSLError("[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] UNKNOWN_CA")
 
 
-@pytest.mark.parametrize("test, answer", [
-    (test_transports.test_tls_without_a_client_certificate_is_refused, _refused),
-    (test_transports.test_tls_with_a_certificate_of_another_ca_is_refused, _refused),
-    (test_transports.test_plain_http_to_the_tls_port_is_refused,
-     lambda: SimpleNamespace(status_code=400, text="Client sent an HTTP request to an HTTPS server.")),
-    (test_transports.test_tls_with_the_run_certificate_is_served, lambda: SimpleNamespace(text="OK")),
-])
+@pytest.mark.parametrize(
+    "test, answer",
+    [
+        (test_transports.test_tls_without_a_client_certificate_is_refused, _refused),
+        (test_transports.test_tls_with_a_certificate_of_another_ca_is_refused, _refused),
+        (
+            test_transports.test_plain_http_to_the_tls_port_is_refused,
+            lambda: SimpleNamespace(status_code=400, text="Client sent an HTTP request to an HTTPS server."),
+        ),
+        (test_transports.test_tls_with_the_run_certificate_is_served, lambda: SimpleNamespace(text="OK")),
+    ],
+)
 def test_transport_tests_close_their_clients(monkeypatch, test, answer):
     clients = _Clients(monkeypatch, answer)
     tls = TlsFiles("ca.pem", "cert.pem", "key.pem")
-    engine = SimpleNamespace(name="docker-28.5", addresses={"tls": "tcp://127.0.0.1:2376"}, tls=tls,
-                             spec=SimpleNamespace(kind="docker"))
+    engine = SimpleNamespace(
+        name="docker-28.5", addresses={"tls": "tcp://127.0.0.1:2376"}, tls=tls, spec=SimpleNamespace(kind="docker")
+    )
     pool = SimpleNamespace(certificates=SimpleNamespace(stranger=SimpleNamespace(cert="s.pem", key="s-key.pem")))
-    test(*[engine, pool][:test.__code__.co_argcount])  # (engine) or (engine, engine_pool)
+    test(*[engine, pool][: test.__code__.co_argcount])  # (engine) or (engine, engine_pool)
     assert clients.made and clients.closed == clients.made

@@ -1,4 +1,5 @@
 """Spec acquisition: Debian's indexes and archives, the pinned set, the checked cache, one-line failures."""
+
 import hashlib
 import io
 import tarfile
@@ -11,7 +12,11 @@ from openapi import debian, specs
 def _ar(members: dict[str, bytes]) -> bytes:
     out = b"!<arch>\n"
     for name, data in members.items():
-        out += f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(data):<10}`\n".encode() + data + (b"\n" if len(data) % 2 else b"")
+        out += (
+            f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(data):<10}`\n".encode()
+            + data
+            + (b"\n" if len(data) % 2 else b"")
+        )
     return out
 
 
@@ -33,25 +38,36 @@ def test_a_deb_member_is_found_past_odd_sized_ones():
 
 
 def test_the_package_is_found_in_the_index():
-    index = ("Package: other\nFilename: pool/o.deb\n\n"
-             "Package: golang-github-docker-docker-dev\nVersion: 28.5.2\nDescription: x\n more\nFilename: pool/d.deb\n")
+    index = (
+        "Package: other\nFilename: pool/o.deb\n\n"
+        "Package: golang-github-docker-docker-dev\nVersion: 28.5.2\nDescription: x\n more\nFilename: pool/d.deb\n"
+    )
     assert debian._filename(index, debian.PACKAGE) == "pool/d.deb"
 
 
 def test_the_orig_tarballs_of_a_release_are_found_in_a_sources_index():
-    sources = ("Package: docker.io\nVersion: 27.5.1+dfsg4-1\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
-               " aa 1 docker.io_27.5.1+dfsg4.orig.tar.xz\n\n"
-               "Package: docker.io\nVersion: 28.5.2+dfsg4-2\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
-               " bb 2 docker.io_28.5.2+dfsg4-2.dsc\n cc 3 docker.io_28.5.2+dfsg4.orig.tar.xz\n\n"
-               "Package: docker.io-other\nVersion: 28.5.2+x\nDirectory: d\nChecksums-Sha256:\n dd 4 other.orig.tar.xz\n")
+    sources = (
+        "Package: docker.io\nVersion: 27.5.1+dfsg4-1\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
+        " aa 1 docker.io_27.5.1+dfsg4.orig.tar.xz\n\n"
+        "Package: docker.io\nVersion: 28.5.2+dfsg4-2\nDirectory: pool/main/d/docker.io\nChecksums-Sha256:\n"
+        " bb 2 docker.io_28.5.2+dfsg4-2.dsc\n cc 3 docker.io_28.5.2+dfsg4.orig.tar.xz\n\n"
+        "Package: docker.io-other\nVersion: 28.5.2+x\nDirectory: d\nChecksums-Sha256:\n dd 4 other.orig.tar.xz\n"
+    )
     assert debian.orig_tarballs(sources, "docker.io", "28.5.2") == [
-        ("pool/main/d/docker.io", "docker.io_28.5.2+dfsg4.orig.tar.xz", "cc")]
+        ("pool/main/d/docker.io", "docker.io_28.5.2+dfsg4.orig.tar.xz", "cc")
+    ]
     assert debian.orig_tarballs(sources, "docker.io", "29.0.0") == []
 
 
 def test_the_docs_api_specs_are_taken_from_an_orig_tarball():
-    tarball = _tar_xz({"moby-1/engine/docs/api/v1.41.yaml": b"a", "moby-1/engine/docs/api/v1.24.md": b"b",
-                       "moby-1/engine/api/swagger.yaml": b"c", "moby-1/vendor/x/docs/api/v1.41.yaml.bak": b"d"})
+    tarball = _tar_xz(
+        {
+            "moby-1/engine/docs/api/v1.41.yaml": b"a",
+            "moby-1/engine/docs/api/v1.24.md": b"b",
+            "moby-1/engine/api/swagger.yaml": b"c",
+            "moby-1/vendor/x/docs/api/v1.41.yaml.bak": b"d",
+        }
+    )
     assert debian.docs_api(tarball) == {"v1.41.yaml": b"a"}
 
 

@@ -1,4 +1,5 @@
 """Scenario assertions that must be able to fail: run against small fakes that break them."""
+
 import inspect
 from types import SimpleNamespace
 
@@ -24,8 +25,12 @@ def _run(test, **fixtures):
 
 @pytest.mark.parametrize("prefix", ["documented", "engine", "none"])
 def test_version_prefixes_fail_when_the_made_container_is_not_listed(prefix):
-    fixtures = dict(api=_Api(), engine=SimpleNamespace(api_version="1.51"), prefix=prefix,
-                    made=SimpleNamespace(running=lambda *a, **k: "c1"))
+    fixtures = dict(
+        api=_Api(),
+        engine=SimpleNamespace(api_version="1.51"),
+        prefix=prefix,
+        made=SimpleNamespace(running=lambda *a, **k: "c1"),
+    )
     _run(test_versions.test_version_prefixes_are_served, **fixtures, call=_call([{"Id": "c1"}, {"Id": "c2"}]))
     with pytest.raises(AssertionError):
         _run(test_versions.test_version_prefixes_are_served, **fixtures, call=_call([{"Id": "c2"}]))

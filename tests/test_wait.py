@@ -1,4 +1,5 @@
 """Waits poll with a deadline and say what they waited for."""
+
 import itertools
 
 import pytest
