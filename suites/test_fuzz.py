@@ -14,7 +14,8 @@ import pytest
 
 from fixtures.baselines import known_fuzz_finding
 from fixtures.catalog import ENGINES
-from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, fuzz_stateful, load_schema, operation_labels
+from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
+from fixtures.fuzz.world import FuzzWorld
 from fixtures.plugin import SETTINGS, TRANSCRIPT
 from openapi.specs import SpecUnavailable, load_spec
 

@@ -9,9 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from fixtures import fuzzing
 from fixtures.client import client_for
-from fixtures.fuzzing import Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
+from fixtures.fuzz.cases import realize, send, tar_body, tar_of
+from fixtures.fuzz.runner import Finding, Outcome, operation_labels
+from fixtures.fuzz.world import FuzzWorld
 
 
 def test_tar_serializer_packs_generated_values_and_passes_real_tars():
@@ -36,7 +37,7 @@ def test_realized_cases_name_real_objects_and_carry_bodies_that_can_succeed():
     world.ids = {"container": "c0ffee", "network": "n1"}
     case = SimpleNamespace(operation=SimpleNamespace(path="/networks/{id}/connect"), path_parameters={"id": "0"},
                            body={"Container": "x"}, query=None)
-    world.realize(case, "POST /networks/{id}/connect")
+    realize(case, "POST /networks/{id}/connect", world)
     assert case.path_parameters == {"id": "n1"}
     assert case.body == {"Container": "c0ffee"}
 
@@ -70,7 +71,7 @@ class _EndlessEvents(BaseHTTPRequestHandler):
 
 
 def test_a_streaming_operation_is_read_for_a_bounded_time(monkeypatch):
-    monkeypatch.setattr(fuzzing, "STREAM_SECONDS", 0.5)
+    monkeypatch.setattr("fixtures.fuzz.cases.STREAM_SECONDS", 0.5)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessEvents)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     api = client_for(f"tcp://127.0.0.1:{server.server_address[1]}")
@@ -78,7 +79,7 @@ def test_a_streaming_operation_is_read_for_a_bounded_time(monkeypatch):
                            as_transport_kwargs=lambda base_url: {"method": "GET", "url": f"{base_url}/events"})
     started = time.monotonic()
     try:
-        response, bounded = fuzzing.send(case, api, "GET /events")
+        response, bounded = send(case, api, "GET /events")
     finally:
         api.close()
         server.shutdown()
@@ -127,7 +128,7 @@ class _Engine:
 
 
 def _world(api, monkeypatch, **kwargs):
-    monkeypatch.setattr(fuzzing, "ensure_workload", lambda *_: None)
+    monkeypatch.setattr("fixtures.fuzz.world.ensure_workload", lambda *_: None)
     return FuzzWorld(api, True, lambda: b"tar", lambda name: b"plugin", **kwargs)
 
 
@@ -162,5 +163,5 @@ def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkey
     assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/services" in call]
     case = SimpleNamespace(operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"},
                            body=None, query=None)
-    world.realize(case, "GET /configs/{id}")
+    realize(case, "GET /configs/{id}", world)
     assert case.path_parameters == {"id": "generated"}
