@@ -6,6 +6,7 @@ curl command. The reach of each engine and transport (70% of the operations reac
 is judged at the end of the run from every test's `fuzz` summary, as test_reach[ENGINE-TRANSPORT] in
 results.json (reports/results.py reach): it holds under xdist and for any selection of operations.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,10 +14,11 @@ import functools
 import pytest
 
 from fixtures.baselines import known_fuzz_finding
-from fixtures.engines.catalog import ENGINES
-from fixtures.fuzzing import EXCLUDED, FuzzWorld, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.client.plugin import TRANSCRIPT
+from fixtures.engines.catalog import ENGINES
 from fixtures.engines.plugin import announce
+from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
+from fixtures.fuzz.world import FuzzWorld
 from fixtures.options import SETTINGS
 from openapi.specs import SpecUnavailable, load_spec
 
@@ -24,7 +26,9 @@ pytestmark = pytest.mark.fuzz
 FUZZ_TRANSPORTS = ("unix", "tcp")
 
 
-SPEC_NOT_LOADED = "(spec not loaded)"  # the one operation of an engine whose spec is not loaded: deselected, or it fails alone
+SPEC_NOT_LOADED = (
+    "(spec not loaded)"  # the one operation of an engine whose spec is not loaded: deselected, or it fails alone
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -56,6 +60,7 @@ def _deselected(config: pytest.Config) -> bool:
         return False
     try:
         from _pytest.mark.expression import Expression
+
         return not Expression.compile(expression).evaluate(lambda name, **kwargs: name == "fuzz")
     except Exception:  # a private API: should it change, load the spec as before
         return False
@@ -85,14 +90,15 @@ def fuzz_api(fuzz_engine, transport, pytestconfig, request):
     record = pytestconfig.stash[TRANSCRIPT].recorder_for(f"{fuzz_engine.name}-fuzz {transport}")
     with fuzz_engine.client(transport) as client:
         client.session.hooks["response"].append(
-            lambda response, **_: record(response, response.elapsed.total_seconds(), client.curl(response.request)))
+            lambda response, **_: record(response, response.elapsed.total_seconds(), client.curl(response.request))
+        )
         yield client
 
 
 _WORLDS: dict[str, FuzzWorld] = {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(version: str, spec_dir):
     """The schemathesis schema of an API version, loaded once per run."""
     return load_schema(load_spec(version, spec_dir))
@@ -103,8 +109,13 @@ def world(fuzz_engine, fuzz_api, engine_pool):
     """Real objects for the cases to name, remade when an earlier case removed them."""
     key = fuzz_engine.name  # one world per engine: both transports name the same objects
     if key not in _WORLDS:
-        _WORLDS[key] = FuzzWorld(fuzz_api, fuzz_engine.registry is not None, engine_pool.workload_tar,
-                                 engine_pool.plugin_tar, unsupported=fuzz_engine.spec.unsupported)
+        _WORLDS[key] = FuzzWorld(
+            fuzz_api,
+            fuzz_engine.registry is not None,
+            engine_pool.workload_tar,
+            engine_pool.plugin_tar,
+            unsupported=fuzz_engine.spec.unsupported,
+        )
     _WORLDS[key].api = fuzz_api
     try:
         _WORLDS[key].ensure()
@@ -116,10 +127,20 @@ def world(fuzz_engine, fuzz_api, engine_pool):
 def test_operation(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, operation, transport, pytestconfig, request):
     settings = pytestconfig.stash[SETTINGS]
     assert fuzz_engine.api_version == ENGINES[engine_name].api_version, (
-        f"harness: {engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}")
-    outcome = fuzz_operation(_schema(fuzz_engine.api_version, settings.spec_dir), operation, fuzz_api, world, settings.fuzz_examples, settings.fuzz_seconds)
+        f"harness: {engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}"
+    )
+    outcome = fuzz_operation(
+        _schema(fuzz_engine.api_version, settings.spec_dir),
+        operation,
+        fuzz_api,
+        world,
+        settings.fuzz_examples,
+        settings.fuzz_seconds,
+    )
     # before any assertion: the reach counts it, and judges only runs that fuzzed every operation of the spec
-    request.node.user_properties.append(("fuzz", {**outcome.summary(), "spec_operations": len(operation_labels(fuzz_spec))}))
+    request.node.user_properties.append(
+        ("fuzz", {**outcome.summary(), "spec_operations": len(operation_labels(fuzz_spec))})
+    )
     assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
     _judge(outcome, engine_name, request)
 
@@ -127,7 +148,12 @@ def test_operation(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, operati
 def test_stateful(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, transport, pytestconfig, request):
     """Sequences of calls where later calls name what earlier answers created (links inferred from the spec)."""
     settings = pytestconfig.stash[SETTINGS]
-    outcome = fuzz_stateful(_schema(fuzz_engine.api_version, settings.spec_dir), fuzz_api, settings.fuzz_examples * 2, settings.fuzz_seconds * 5)
+    outcome = fuzz_stateful(
+        _schema(fuzz_engine.api_version, settings.spec_dir),
+        fuzz_api,
+        settings.fuzz_examples * 2,
+        settings.fuzz_seconds * 5,
+    )
     request.node.user_properties.append(("fuzz", outcome.summary()))
     assert outcome.cases > 0, f"harness: no stateful step could be sent ({outcome.notes})"
     # Its sequences follow the ids and orders the engine answers with, so they differ from run to run:
@@ -140,13 +166,25 @@ def _judge(outcome, engine_name: str, request: pytest.FixtureRequest, gate: bool
     new = []
     for finding in outcome.findings.values():
         known = known_fuzz_finding(engine_name, finding.operation, finding.check, request.node)
-        request.node.user_properties.append(("fuzz_finding", {
-            "operation": finding.operation, "check": finding.check, "status": finding.status, "count": finding.count,
-            "message": finding.message, "curl": finding.curl, "baseline": bool(known),
-            "class": known["class"] if known else "engine"}))
+        request.node.user_properties.append(
+            (
+                "fuzz_finding",
+                {
+                    "operation": finding.operation,
+                    "check": finding.check,
+                    "status": finding.status,
+                    "count": finding.count,
+                    "message": finding.message,
+                    "curl": finding.curl,
+                    "baseline": bool(known),
+                    "class": known["class"] if known else "engine",
+                },
+            )
+        )
         if not known:
             new.append(finding)
     assert not (new and gate), f"{outcome.operation}: findings not in the {engine_name} baseline:\n" + "\n".join(
         f"  {f.operation} {f.check} (x{f.count}, status {f.status}): {f.message.splitlines()[0] if f.message else ''}"
-        f"\n    {f.curl}" for f in new)
-
+        f"\n    {f.curl}"
+        for f in new
+    )

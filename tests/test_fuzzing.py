@@ -1,4 +1,5 @@
 """The fuzz harness's own pieces: the tar serializer, the outcome of an operation, reach by real ids."""
+
 import io
 import re
 import tarfile
@@ -9,14 +10,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from fixtures import fuzzing
 from fixtures.client.http import client_for
-from fixtures.fuzzing import Finding, FuzzWorld, Outcome, operation_labels, tar_body, tar_of
+from fixtures.fuzz.cases import realize, send, tar_body
+from fixtures.fuzz.runner import Finding, Outcome, operation_labels
+from fixtures.fuzz.world import FuzzWorld
+from fixtures.scenario.objects import tar_of
 
 
 def test_tar_serializer_packs_generated_values_and_passes_real_tars():
-    packed = tar_body(None, {"any": "value"})
-    assert tarfile.open(fileobj=io.BytesIO(packed)).getnames() == ["payload"]
+    with tarfile.open(fileobj=io.BytesIO(tar_body(None, {"any": "value"}))) as packed:
+        assert packed.getnames() == ["payload"]
     real = tar_of({"Dockerfile": b"FROM alpine\n"})
     assert tar_body(None, real) == real
 
@@ -34,9 +37,13 @@ def test_outcome_counts_cases_reach_and_findings_once_per_check():
 def test_realized_cases_name_real_objects_and_carry_bodies_that_can_succeed():
     world = FuzzWorld(api=None, registry_reachable=True, workload_tar=lambda: b"tar", plugin_tar=lambda name: b"plugin")
     world.ids = {"container": "c0ffee", "network": "n1"}
-    case = SimpleNamespace(operation=SimpleNamespace(path="/networks/{id}/connect"), path_parameters={"id": "0"},
-                           body={"Container": "x"}, query=None)
-    world.realize(case, "POST /networks/{id}/connect")
+    case = SimpleNamespace(
+        operation=SimpleNamespace(path="/networks/{id}/connect"),
+        path_parameters={"id": "0"},
+        body={"Container": "x"},
+        query=None,
+    )
+    realize(case, "POST /networks/{id}/connect", world)
     assert case.path_parameters == {"id": "n1"}
     assert case.body == {"Container": "c0ffee"}
 
@@ -70,15 +77,17 @@ class _EndlessEvents(BaseHTTPRequestHandler):
 
 
 def test_a_streaming_operation_is_read_for_a_bounded_time(monkeypatch):
-    monkeypatch.setattr(fuzzing, "STREAM_SECONDS", 0.5)
+    monkeypatch.setattr("fixtures.fuzz.cases.STREAM_SECONDS", 0.5)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessEvents)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     api = client_for(f"tcp://127.0.0.1:{server.server_address[1]}")
-    case = SimpleNamespace(operation=SimpleNamespace(schema=SimpleNamespace(base_path="/v1.51")),
-                           as_transport_kwargs=lambda base_url: {"method": "GET", "url": f"{base_url}/events"})
+    case = SimpleNamespace(
+        operation=SimpleNamespace(schema=SimpleNamespace(base_path="/v1.51")),
+        as_transport_kwargs=lambda base_url: {"method": "GET", "url": f"{base_url}/events"},
+    )
     started = time.monotonic()
     try:
-        response, bounded = fuzzing.send(case, api, "GET /events")
+        response, bounded = send(case, api, "GET /events")
     finally:
         api.close()
         server.shutdown()
@@ -108,7 +117,8 @@ class _Engine:
             ("POST", "/services/create"): (201, {"ID": "v1"}),
             ("GET", "/nodes"): (200, [{"ID": "node1"}]),
             ("GET", "/tasks"): (200, [{"ID": "t1"}]),
-            **(answers or {})}
+            **(answers or {}),
+        }
         self.asked = []
 
     def request(self, method, path, **_):
@@ -127,26 +137,39 @@ class _Engine:
 
 
 def _world(api, monkeypatch, **kwargs):
-    monkeypatch.setattr(fuzzing, "ensure_workload", lambda *_: None)
+    monkeypatch.setattr("fixtures.fuzz.world.ensure_workload", lambda *_: None)
     return FuzzWorld(api, True, lambda: b"tar", lambda name: b"plugin", **kwargs)
 
 
 def test_the_world_names_the_objects_it_made(monkeypatch):
     ids = _world(_Engine(), monkeypatch).ensure()
-    assert ids == {"image": "alpine:latest", "container": "c0ffee", "network": "n1", "volume": "fuzz-volume",
-                   "exec": "e1", "plugin": "fuzz-plugin:latest", "secret": "s1", "config": "k1", "service": "v1",
-                   "node": "node1", "task": "t1"}
+    assert ids == {
+        "image": "alpine:latest",
+        "container": "c0ffee",
+        "network": "n1",
+        "volume": "fuzz-volume",
+        "exec": "e1",
+        "plugin": "fuzz-plugin:latest",
+        "secret": "s1",
+        "config": "k1",
+        "service": "v1",
+        "node": "node1",
+        "task": "t1",
+    }
 
 
-@pytest.mark.parametrize("step, answer", [
-    (("POST", "/containers/c0ffee/start"), (500, {"message": "cannot start"})),
-    (("POST", "/containers/create"), (409, {"message": "name in use"})),
-    (("POST", "/containers/c0ffee/exec"), (409, {"message": "container not running"})),
-    (("POST", "/plugins/create"), (500, {"message": "no space left"})),
-    (("POST", "/swarm/init"), (503, {"message": "swarm init failed"})),
-    (("POST", "/secrets/create"), (500, {"message": "raft"})),
-    (("GET", "/nodes"), (503, {"message": "not a manager"})),
-])
+@pytest.mark.parametrize(
+    "step, answer",
+    [
+        (("POST", "/containers/c0ffee/start"), (500, {"message": "cannot start"})),
+        (("POST", "/containers/create"), (409, {"message": "name in use"})),
+        (("POST", "/containers/c0ffee/exec"), (409, {"message": "container not running"})),
+        (("POST", "/plugins/create"), (500, {"message": "no space left"})),
+        (("POST", "/swarm/init"), (503, {"message": "swarm init failed"})),
+        (("POST", "/secrets/create"), (500, {"message": "raft"})),
+        (("GET", "/nodes"), (503, {"message": "not a manager"})),
+    ],
+)
 def test_a_step_the_engine_refuses_stops_the_world_with_its_status(monkeypatch, step, answer):
     world = _world(_Engine({step: answer}), monkeypatch)
     with pytest.raises(RuntimeError, match=re.escape(f"{step[0]} {step[1]}: {answer[0]}")):
@@ -160,7 +183,8 @@ def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkey
     assert set(world.ensure()) == {"image", "container", "network", "volume", "exec", "secret"}
     assert world.missing == {"config": "POST /configs/create: 503 {'message': 'swarm is not supported'}"}
     assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/services" in call]
-    case = SimpleNamespace(operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"},
-                           body=None, query=None)
-    world.realize(case, "GET /configs/{id}")
+    case = SimpleNamespace(
+        operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"}, body=None, query=None
+    )
+    realize(case, "GET /configs/{id}", world)
     assert case.path_parameters == {"id": "generated"}

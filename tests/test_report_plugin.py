@@ -152,7 +152,7 @@ import types
 import pytest
 import requests
 
-from fixtures.fuzzing import Finding, Outcome
+from fixtures.fuzz.runner import Finding, Outcome
 from suites.test_fuzz import _judge
 
 
