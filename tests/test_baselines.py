@@ -7,8 +7,6 @@ import pytest
 import fixtures.baselines as baselines
 from tests.test_report_plugin import suite  # noqa: F401  (the pytester fixture of the suite's plugins)
 
-pytest_plugins = ["pytester"]
-
 BASELINE = """
 tests:
 - {test: test_module.py::test_plugins, reason: 500 without timeout, link: x}

@@ -1,11 +1,9 @@
 """Bad input to the harness stops it with one line that says what to do."""
 
-import subprocess
-import sys
-
 import pytest
 
 from fixtures.engines import host
+from suites import conftest
 
 
 def test_unanswering_docker_host_names_the_fix(tmp_path, monkeypatch):
@@ -20,6 +18,11 @@ def test_unknown_host_command_exits_2(capsys):
     assert "use `up` or `status`" in capsys.readouterr().err
 
 
+def _suite_plugins() -> list[str]:
+    """-p for every plugin suites/conftest.py registers: the options as a run of the suites parses them."""
+    return [arg for plugin in conftest.pytest_plugins for arg in ("-p", plugin)]
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -30,26 +33,12 @@ def test_unknown_host_command_exits_2(capsys):
         (["--engine-scope", "test"], "--engine-scope 'test': choose from session, module"),
         (["--fuzz-examples", "many"], "--fuzz-examples 'many': give a positive number"),
         (["--fuzz-seconds", "0"], "--fuzz-seconds '0': give a positive number"),
+        (["--baseline", "docker-99"], "--baseline 'docker-99': choose from docker-20.10, docker-26.1, docker-28.5"),
     ],
 )
-def test_bad_options_give_one_line_and_a_nonzero_exit(args, message):
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/test_smoke.py", "--collect-only", "-q", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode != 0
-    assert message in done.stderr
-    assert len([line for line in done.stderr.splitlines() if line.strip()]) <= 2
-
-
-def test_an_unknown_baseline_gives_one_line_and_a_nonzero_exit():
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/test_smoke.py", "--collect-only", "-q", "--baseline", "docker-99"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode != 0
-    assert "--baseline 'docker-99': choose from docker-20.10, docker-26.1, docker-28.5" in done.stderr
+def test_bad_options_give_one_line_and_a_nonzero_exit(pytester, args, message):
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest_inprocess(*_suite_plugins(), "-p", "no:cacheprovider", "--collect-only", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
+    assert len([line for line in result.stderr.lines if line.strip()]) <= 2

@@ -10,7 +10,6 @@ import pytest
 from fixtures.engines.catalog import ENGINES
 from reports import results
 
-pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

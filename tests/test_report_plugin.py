@@ -8,8 +8,6 @@ import pytest
 import fixtures.baselines
 import reports.collect
 
-pytest_plugins = ["pytester"]
-
 ROOT = Path(__file__).resolve().parent.parent  # workers of an xdist run import the suite's plugins from here
 SUITE_PLUGINS = (
     "-p",

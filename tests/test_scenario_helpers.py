@@ -61,3 +61,25 @@ def test_the_tar_builder_packs_its_files():
 
     with tarfile.open(fileobj=io.BytesIO(tar_of({"Dockerfile": b"FROM alpine\n"}))) as tar:
         assert tar.extractfile("Dockerfile").read() == b"FROM alpine\n"
+
+
+def test_a_version_gate_names_its_requirement(pytester):
+    pytester.makeconftest("""
+import types, pytest
+@pytest.fixture
+def engine():
+    return types.SimpleNamespace(api_version="1.41")
+""")
+    pytester.makepyfile("""
+import pytest
+@pytest.mark.requires_api("1.44")
+def test_new(engine): pass
+@pytest.mark.requires_api("1.41")
+def test_old(engine): pass
+""")
+    result = pytester.runpytest_inprocess(
+        "-p", "fixtures.options", "-p", "fixtures.scenario.plugin", "-p", "no:cacheprovider", "-rs",
+        "-o", "markers=requires_api(version): gate",
+    )
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*requires API 1.44 (called at 1.41)*"])
