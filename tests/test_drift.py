@@ -7,6 +7,18 @@ def _shape(engine, operation, api, fields, status=200):
     return {"engine": engine, "operation": operation, "status": status, "api": api, "fields": fields}
 
 
+def _null_plugins_test():
+    mismatch = {
+        "api": "1.51",
+        "operation": "GET /info",
+        "path": "/Plugins",
+        "expected": "type 'array'",
+        "actual": "None",
+        "baseline": True,
+    }
+    return {"engine": "docker-28.5", "schema_mismatches": [mismatch]}
+
+
 RESULTS = {
     "engines": {"docker-26.1": {"api_version": "1.45"}, "docker-28.5": {"api_version": "1.51"}},
     "versions": ["1.41", "1.45", "1.51"],
@@ -19,32 +31,7 @@ RESULTS = {
         _shape("docker-28.5", "GET /info", "1.51", {"/Name": "string"}),
     ],
     "tests": [
-        {
-            "engine": "docker-28.5",
-            "schema_mismatches": [
-                {
-                    "api": "1.51",
-                    "operation": "GET /info",
-                    "path": "/Plugins",
-                    "expected": "type 'array'",
-                    "actual": "None",
-                    "baseline": True,
-                }
-            ],
-        },
-        {
-            "engine": "docker-28.5",
-            "schema_mismatches": [
-                {
-                    "api": "1.51",
-                    "operation": "GET /info",
-                    "path": "/Plugins",
-                    "expected": "type 'array'",
-                    "actual": "None",
-                    "baseline": True,
-                }
-            ],
-        },
+        *[_null_plugins_test()] * 2,  # the same mismatch met by two tests
         {"engine": "docker-26.1", "schema_mismatches": []},
     ],
 }
