@@ -101,8 +101,11 @@ def _message(report: pytest.TestReport) -> str:
         return report.wasxfail
     lines = [line for line in (report.longreprtext or "").splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    # An assertion's own message ("harness: ...") must lead, for results.status_of to read its prefix.
-    return ((errors or lines or [""])[0]).removeprefix("AssertionError: ")[:500]
+    # The harness's own words lead, for results.status_of to read their prefix: also when they come after
+    # the exception they were raised while handling ("During handling of the above exception ...").
+    said = [line.removeprefix("AssertionError: ") for line in errors or lines]
+    harness = [line for line in said if line.startswith(results.HARNESS_PREFIX)]
+    return (harness or said or [""])[0][:500]
 
 
 def _test_record(report: pytest.TestReport) -> dict:

@@ -76,6 +76,12 @@ def test_harness_assertion(engine_name, transport):
 def test_harness_assertion_in_setup(engine_name, transport, swarm):
     pass
 
+def test_harness_failure_while_handling_an_error(engine_name, transport):
+    try:
+        raise RuntimeError("cannot get the spec of API 1.51")
+    except RuntimeError as error:
+        pytest.fail(f"harness: {error}", pytrace=False)
+
 def test_harness_assertion_in_teardown(engine_name, transport, made):
     pass
 
@@ -106,6 +112,7 @@ def test_statuses_of_tests_in_results_json(suite, pytester):
         "test_fails": ("Fail", False),
         "test_harness_assertion": ("Error", False),
         "test_harness_assertion_in_setup": ("Error", False),
+        "test_harness_failure_while_handling_an_error": ("Error", False),
         "test_harness_assertion_in_teardown": ("Error", False),
         "test_exception_in_a_fixture": ("Error", False),
         "test_unsupported": ("Unsupported", False),
