@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from openapi.errata import applicable
-from reports import html, results
+from reports import html, results, verdict
 
 AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
 RESULTS = pytest.StashKey[dict]()
@@ -22,6 +22,10 @@ _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Short tracebacks, without the long style's dump of every fixture argument (sessions, clients):
+    # the failure cards hold the whole cause; --tb=long and -l still work when asked for.
+    if getattr(config.option, "tbstyle", "auto") == "auto":
+        config.option.tbstyle = "short"
     config.stash[_SHAPES] = {}
     config.stash[_REPORTS] = {}
     config.stash[RESULTS] = {}
@@ -105,6 +109,22 @@ def _message(report: pytest.TestReport) -> str:
     return ((errors or lines or [""])[0]).removeprefix("AssertionError: ")[:500]
 
 
+CAUSE_LINES = 60  # a cause longer than this is cut, saying so
+
+
+def _cause(report: pytest.TestReport) -> list[str]:
+    """Every line of the failure's cause: all the assertion's lines (pytest's "E" lines), not the first only."""
+    if not report.failed:
+        return []
+    text = report.longreprtext or ""
+    lines = [line[1:].strip() if line.startswith("E ") else None for line in text.splitlines()]
+    cause = [line for line in lines if line]
+    cause = [line.removeprefix("AssertionError: ") for line in cause] or [_message(report)]
+    if len(cause) > CAUSE_LINES:
+        cause = cause[:CAUSE_LINES] + [f"... ({len(cause) - CAUSE_LINES} more lines in the pytest-html row)"]
+    return cause
+
+
 def _test_record(report: pytest.TestReport) -> dict:
     props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding", "shape"))
     meta = props.get("meta", {})
@@ -127,6 +147,8 @@ def _test_record(report: pytest.TestReport) -> dict:
         "duration": round(getattr(report, "total_duration", report.duration), 3),
         "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
         "curl": props.get("curl"),
+        "cause": _cause(report),
+        "exchange": props.get("exchange"),
         **(
             {"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
             if "fuzz" in props
@@ -208,6 +230,11 @@ def _shorten_environment(config: pytest.Config, data: dict) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     data = config.stash.get(RESULTS, {})
+    if data.get("tests"):
+        terminalreporter.section("verdict (red only for what is new; known: in the engine's baseline)")
+        for line in verdict.verdict_lines(data):
+            failed = ": FAIL" in line or line.startswith("  new")
+            terminalreporter.write_line(line, red=failed, bold=": FAIL" in line, green=": PASS" in line)
     if data.get("engines"):
         _engines_summary(terminalreporter, data)
     reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
@@ -235,6 +262,13 @@ def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)
+
+
+def pytest_html_report_title(report) -> None:
+    """The page title names the engines, the date and the verdict, not "report.html"."""
+    data = _CONFIG[0].stash.get(RESULTS, {}) if _CONFIG else {}
+    if data:
+        report.title = html.page_title(data)
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:
