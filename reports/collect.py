@@ -19,6 +19,7 @@ AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugi
 RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
+_CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,6 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "tbstyle", "auto") == "auto":
         config.option.tbstyle = "short"
     config.stash[_SHAPES] = {}
+    config.stash[_CALLS] = []
     config.stash[_REPORTS] = {}
     config.stash[RESULTS] = {}
 
@@ -72,7 +74,21 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
         for path, kind in shape["fields"].items():
             known = fields.get(path, kind)
             fields[path] = kind if known == kind else "|".join(sorted({*known.split("|"), kind}))
-    report.user_properties = [p for p in report.user_properties if p[0] != "shape"]
+    for _, calls in [p for p in report.user_properties if p[0] == "calls"]:
+        for method, path, status, label, phase in calls:
+            engine, _, transport = label.partition(" ")
+            config.stash[_CALLS].append(
+                {
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "engine": engine,
+                    "transport": transport,
+                    "test": report.nodeid,
+                    "phase": phase,
+                }
+            )
+    report.user_properties = [p for p in report.user_properties if p[0] not in ("shape", "calls")]
 
 
 _CONFIG: list[pytest.Config] = []  # pytest_runtest_logreport is not given the config
@@ -193,11 +209,24 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "errata": sorted({e.id for v in versions for e in applicable(v)}),
         "versions": versions,
         "specs": _spec_sources(versions, _spec_dir(config)),
+        "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
     config.stash[RESULTS] = data
     if engines or tests:
         results.write(data, _results_path(config))
         _shorten_environment(config, data)
+
+
+def _coverage(calls: list[dict], spec_dir) -> dict | None:
+    """Every call matched to its operation in the newest spec of the set (see reports/coverage.py)."""
+    from openapi.specs import SpecUnavailable, load_spec, set_versions
+    from reports import coverage
+
+    version = max(set_versions(), key=lambda v: tuple(map(int, v.split("."))))
+    try:
+        return coverage.measure(calls, load_spec(version, spec_dir), version)
+    except SpecUnavailable:
+        return None
 
 
 def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:

@@ -332,8 +332,29 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
     }
 
 
+def _coverage_data(results: dict) -> dict | None:
+    from reports.coverage import totals
+
+    cov = results.get("coverage")
+    if not cov:
+        return None
+    rows = [
+        [
+            _cell(op),
+            _cell("yes" if e["scenario"] else "no", "good" if e["scenario"] else ""),
+            _cell("yes" if e["fuzz"] else "no"),
+            _cell(", ".join(map(str, e["statuses"]))),
+            _cell(", ".join(e["engines"]) + " · " + ", ".join(e["transports"])),
+            _cell(", ".join(t.rsplit("::", 1)[-1] for t in e["tests"][:8]) + (" …" if len(e["tests"]) > 8 else "")),
+        ]
+        for op, e in sorted(cov["calls"].items())
+    ]
+    return {**totals(cov), "spec": cov["spec"], "rows": rows, "unmatched": cov["unmatched"]}
+
+
 def _report_data(results: dict, spec_dir: Path | None) -> dict:
     return {
+        "coverage": _coverage_data(results),
         "verdict": _verdict_data(results),
         "matrix": _matrix_data(results),
         "engines": _engines_data(results),
