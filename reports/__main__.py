@@ -4,6 +4,8 @@ compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or n
 merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
                                                       exist; exit 1 naming those missing
 baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
+coverage RESULTS.json ...                             scenario-covered and fuzz-reached operations of the spec,
+                                                      and those no scenario covers
 """
 
 from __future__ import annotations
@@ -51,7 +53,41 @@ def _parser() -> argparse.ArgumentParser:
         choices=("tests", "schema", "fuzz"),
         help="only these sections (repeatable): schema first, since a schema mismatch stops a test",
     )
+    cover = commands.add_parser("coverage", help="print the API coverage of runs and the operations not covered")
+    cover.add_argument("results", nargs="+")
+    cover.add_argument("--spec-dir", type=Path)
     return parser
+
+
+def _coverage(paths: list[str], spec_dir: Path | None) -> int:
+    """Coverage from results.json; for runs made before it was recorded, from the transcript beside them."""
+    from openapi.specs import load_spec
+    from reports import coverage
+
+    parts = []
+    for path in paths:
+        data = results.load(path)
+        if data.get("coverage"):
+            parts.append(data["coverage"])
+            continue
+        stem = Path(path).stem
+        logs = sorted(Path(path).parent.glob(f"{'' if stem == 'results' else stem + '-'}transcript*.log"))
+        if not logs:
+            raise ResultsError(f"{path}: holds no coverage and no transcript lies beside it")
+        spec = load_spec("1.51", spec_dir)
+        calls = [c for log in logs for c in coverage.transcript_calls(log)]
+        parts.append(coverage.measure(calls, spec, "1.51"))
+        print(f"coverage: {path}: from {', '.join(map(str, logs))} (no phases there: fixture calls count)")
+    combined = coverage.combine(parts)
+    spec = load_spec(combined["spec"], spec_dir)
+    total = coverage.totals(combined)
+    print(
+        f"coverage: {total['scenario']}/{total['operations']} operations scenario-covered, "
+        f"{total['fuzz']}/{total['operations']} fuzz-reached (spec {combined['spec']})"
+    )
+    for operation in coverage.uncovered(combined, spec):
+        print(f"uncovered: {operation}")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -61,6 +97,8 @@ def main(argv: list[str]) -> int:
             comparison = compare(results.load(args.baseline), results.load(args.candidate), load_allow(args.allow))
             print("\n".join(comparison.lines()))
             return 1 if comparison.gate_fails else 0
+        if args.command == "coverage":
+            return _coverage(args.results, args.spec_dir)
         if args.command == "merge":
             present = [path for path in args.results if Path(path).is_file()]
             missing = [path for path in args.results if path not in present]

@@ -13,16 +13,22 @@ from pathlib import Path
 import pytest
 
 from openapi.errata import applicable
-from reports import html, results
+from reports import html, results, verdict
 
 AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
 RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
+_CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Short tracebacks, without the long style's dump of every fixture argument (sessions, clients):
+    # the failure cards hold the whole cause; --tb=long and -l still work when asked for.
+    if getattr(config.option, "tbstyle", "auto") == "auto":
+        config.option.tbstyle = "short"
     config.stash[_SHAPES] = {}
+    config.stash[_CALLS] = []
     config.stash[_REPORTS] = {}
     config.stash[RESULTS] = {}
 
@@ -68,7 +74,21 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
         for path, kind in shape["fields"].items():
             known = fields.get(path, kind)
             fields[path] = kind if known == kind else "|".join(sorted({*known.split("|"), kind}))
-    report.user_properties = [p for p in report.user_properties if p[0] != "shape"]
+    for _, calls in [p for p in report.user_properties if p[0] == "calls"]:
+        for method, path, status, label, phase in calls:
+            engine, _, transport = label.partition(" ")
+            config.stash[_CALLS].append(
+                {
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "engine": engine,
+                    "transport": transport,
+                    "test": report.nodeid,
+                    "phase": phase,
+                }
+            )
+    report.user_properties = [p for p in report.user_properties if p[0] not in ("shape", "calls")]
 
 
 _CONFIG: list[pytest.Config] = []  # pytest_runtest_logreport is not given the config
@@ -108,6 +128,22 @@ def _message(report: pytest.TestReport) -> str:
     return (harness or said or [""])[0][:500]
 
 
+CAUSE_LINES = 60  # a cause longer than this is cut, saying so
+
+
+def _cause(report: pytest.TestReport) -> list[str]:
+    """Every line of the failure's cause: all the assertion's lines (pytest's "E" lines), not the first only."""
+    if not report.failed:
+        return []
+    text = report.longreprtext or ""
+    lines = [line[1:].strip() if line.startswith("E ") else None for line in text.splitlines()]
+    cause = [line for line in lines if line]
+    cause = [line.removeprefix("AssertionError: ") for line in cause] or [_message(report)]
+    if len(cause) > CAUSE_LINES:
+        cause = cause[:CAUSE_LINES] + [f"... ({len(cause) - CAUSE_LINES} more lines in the pytest-html row)"]
+    return cause
+
+
 def _test_record(report: pytest.TestReport) -> dict:
     props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding", "shape"))
     meta = props.get("meta", {})
@@ -130,6 +166,8 @@ def _test_record(report: pytest.TestReport) -> dict:
         "duration": round(getattr(report, "total_duration", report.duration), 3),
         "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
         "curl": props.get("curl"),
+        "cause": _cause(report),
+        "exchange": props.get("exchange"),
         **(
             {"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
             if "fuzz" in props
@@ -174,11 +212,24 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "errata": sorted({e.id for v in versions for e in applicable(v)}),
         "versions": versions,
         "specs": _spec_sources(versions, _spec_dir(config)),
+        "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
     config.stash[RESULTS] = data
     if engines or tests:
         results.write(data, _results_path(config))
         _shorten_environment(config, data)
+
+
+def _coverage(calls: list[dict], spec_dir) -> dict | None:
+    """Every call matched to its operation in the newest spec of the set (see reports/coverage.py)."""
+    from openapi.specs import SpecUnavailable, load_spec, set_versions
+    from reports import coverage
+
+    version = max(set_versions(), key=lambda v: tuple(map(int, v.split("."))))
+    try:
+        return coverage.measure(calls, load_spec(version, spec_dir), version)
+    except SpecUnavailable:
+        return None
 
 
 def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
@@ -211,6 +262,11 @@ def _shorten_environment(config: pytest.Config, data: dict) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     data = config.stash.get(RESULTS, {})
+    if data.get("tests"):
+        terminalreporter.section("verdict (red only for what is new; known: in the engine's baseline)")
+        for line in verdict.verdict_lines(data):
+            failed = ": FAIL" in line or line.startswith("  new")
+            terminalreporter.write_line(line, red=failed, bold=": FAIL" in line, green=": PASS" in line)
     if data.get("engines"):
         _engines_summary(terminalreporter, data)
     reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
@@ -238,6 +294,13 @@ def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)
+
+
+def pytest_html_report_title(report) -> None:
+    """The page title names the engines, the date and the verdict, not "report.html"."""
+    data = _CONFIG[0].stash.get(RESULTS, {}) if _CONFIG else {}
+    if data:
+        report.title = html.page_title(data)
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:

@@ -1,10 +1,17 @@
 """The upgrade gate: a candidate's results against a baseline's.
 
-Regressions (a test that passed and no longer does, or a new harness error) fail the gate unless
-the allow file accepts them with a reason; fixes and new drift are printed, not gated.
+Regressions fail the gate unless the allow file accepts them with a reason: a test that passed and
+no longer does, a new harness error, and a response field the baseline run returned that the
+candidate does not return (or returns with another type) in the same operation and status: for
+the clients being protected, a field that disappears is a breaking change even where the spec
+calls it optional. Fixes, added fields and new spec mismatches are printed, not gated.
+
+A field counts as removed only where the candidate returned its parent: a list that came back
+empty has no items to compare, and a removed object is reported once, not once per field in it.
 
 Allow file (YAML): [{test: "suites/test_x.py::test_y[{engine}-tcp]" (fnmatch pattern, {engine}
-for the engine's name), reason: "..."}]
+for the engine's name), reason: "..."}, {field: "GET /containers/json 200 /*/Names" (fnmatch
+pattern over operation, status and field path), reason: "..."}]
 """
 
 from __future__ import annotations
@@ -27,13 +34,14 @@ class Comparison:
     harness_errors: list[str] = field(default_factory=list)
     fixes: list[str] = field(default_factory=list)
     new_mismatches: list[str] = field(default_factory=list)
-    shape_drift: list[str] = field(default_factory=list)
+    shape_drift: list[str] = field(default_factory=list)  # fields added: reported, not gated
+    removed_fields: list[str] = field(default_factory=list)  # fields removed or retyped: gated
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     @property
     def gate_fails(self) -> bool:
-        return bool(self.regressions or self.harness_errors)
+        return bool(self.regressions or self.harness_errors or self.removed_fields)
 
     def lines(self) -> list[str]:
         pairs = ", ".join(f"{a} -> {b}" for a, b in self.pairs)
@@ -41,6 +49,7 @@ class Comparison:
         for title, items in (
             ("REGRESSION", self.regressions),
             ("NEW HARNESS ERROR", self.harness_errors),
+            ("REMOVED FIELD", self.removed_fields),
             ("allowed", self.allowed),
             ("fixed", self.fixes),
             ("new spec mismatch", self.new_mismatches),
@@ -52,8 +61,9 @@ class Comparison:
         verdict = "FAIL" if self.gate_fails else "PASS"
         out.append(
             f"gate: {verdict} ({len(self.regressions)} regressions, {len(self.harness_errors)} new harness "
-            f"errors, {len(self.allowed)} allowed, {len(self.fixes)} fixes, {len(self.new_mismatches)} new "
-            f"spec mismatches, {len(self.shape_drift)} drifted fields)"
+            f"errors, {len(self.removed_fields)} removed or retyped fields, {len(self.allowed)} allowed, "
+            f"{len(self.fixes)} fixes, {len(self.new_mismatches)} new "
+            f"spec mismatches, {len(self.shape_drift)} added fields)"
         )
         return out
 
@@ -66,8 +76,8 @@ def load_allow(path: str | Path | None) -> list[dict]:
     except (OSError, yaml.YAMLError) as error:
         raise ResultsError(f"{path}: cannot read the allow file ({error})") from None
     for entry in entries if isinstance(entries, list) else [None]:
-        if not isinstance(entry, dict) or not entry.get("test") or not entry.get("reason"):
-            raise ResultsError(f"{path}: every allow entry needs a test pattern and a reason: {entry}")
+        if not isinstance(entry, dict) or not (entry.get("test") or entry.get("field")) or not entry.get("reason"):
+            raise ResultsError(f"{path}: every allow entry needs a test or field pattern and a reason: {entry}")
     return entries
 
 
@@ -105,7 +115,7 @@ def compare(baseline: dict, candidate: dict, allow: list[dict] = ()) -> Comparis
             if now == ERROR and was != ERROR:
                 result.harness_errors.append(f"{name}: {after['message'][:200]}")
             elif was == PASS and now in (FAIL, UNSUPPORTED):
-                reason = next((a["reason"] for a in allow if fnmatch.fnmatchcase(key, a["test"])), None)
+                reason = next((a["reason"] for a in allow if fnmatch.fnmatchcase(key, a.get("test") or "")), None)
                 line = f"{name}: {was} -> {now}: {after['message'][:200]}"
                 (result.allowed if reason else result.regressions).append(
                     line + (f" [allowed: {reason}]" if reason else "")
@@ -113,7 +123,14 @@ def compare(baseline: dict, candidate: dict, allow: list[dict] = ()) -> Comparis
             elif was in (FAIL, ERROR) and now == PASS:
                 result.fixes.append(f"{name}: {was} -> {now}")
         result.new_mismatches += _new_mismatches(baseline, candidate, old_engine, new_engine)
-        result.shape_drift += _shape_drift(baseline, candidate, old_engine, new_engine)
+        added, removed = _shape_drift(baseline, candidate, old_engine, new_engine)
+        result.shape_drift += added
+        for line in removed:
+            key = line.split(": ")[0].replace(" -/", " /", 1)  # "GET /x 200 /*/Names"
+            reason = next((a["reason"] for a in allow if fnmatch.fnmatchcase(key, a.get("field") or "")), None)
+            (result.allowed if reason else result.removed_fields).append(
+                f"{new_engine} {line}" + (f" [allowed: {reason}]" if reason else "")
+            )
     return result
 
 
@@ -131,7 +148,9 @@ def _new_mismatches(baseline: dict, candidate: dict, old_engine: str, new_engine
     return [f"{new_engine} {operation} {path}: spec says {expected}" for operation, path, expected in sorted(new)]
 
 
-def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> list[str]:
+def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> tuple[list[str], list[str]]:
+    """(added lines, removed or retyped lines) between the shapes of each engine's own API version."""
+
     def own(results: dict, engine: str) -> dict[tuple, dict]:
         version = results["engines"].get(engine, {}).get("api_version")
         return {
@@ -141,11 +160,15 @@ def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: s
         }
 
     before, after = own(baseline, old_engine), own(candidate, new_engine)
-    lines = []
+    added, removed = [], []
     for key in sorted(before.keys() & after.keys()):
         delta = diff(before[key], after[key])
         operation = f"{key[0]} {key[1]}"
-        lines += [f"{operation} +{p}" for p in delta["added"]]
-        lines += [f"{operation} -{p}" for p in delta["removed"]]
-        lines += [f"{operation} {p}: {a} -> {b}" for p, a, b in delta["changed"]]
-    return lines
+        added += [f"{operation} +{p}" for p in delta["added"]]
+        for path in delta["removed"]:
+            parent = path.rsplit("/", 1)[0]
+            if path.endswith("/*") or (parent and parent not in after[key]):
+                continue  # no items to compare (an empty list), or the parent's own line says it
+            removed.append(f"{operation} -{path}: returned by {old_engine} ({before[key][path]}), not by {new_engine}")
+        removed += [f"{operation} {p}: type {a} -> {b}" for p, a, b in delta["changed"]]
+    return added, removed

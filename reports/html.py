@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports import drift
+from reports import drift, verdict
 from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, summary
 
 SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
@@ -44,15 +44,29 @@ def _cell(text, css: str = "") -> dict:
     return {"text": str(text), "css": css}
 
 
-def _ratio(counts: dict[str, int]) -> tuple[str, str]:
+def _ratio(counts: dict[str, int], known: int = 0) -> tuple[str, str]:
+    """passed/judged, and its colour: red only for what is new (a failure no baseline expects, an
+    error), amber when every failure is a known one, green when all passed."""
     judged = counts[PASS] + counts[FAIL] + counts[ERROR]
     if not judged:
         return ("unsupported" if counts[UNSUPPORTED] else "–"), "none"
     text = f"{counts[PASS]}/{judged}"
+    if known:
+        text += f" ({known} known)"
     if counts[ERROR]:
         text += f" ({counts[ERROR]} E)"
-    share = counts[PASS] / judged
-    return text, "good" if share == 1 else "fair" if share >= 0.8 else "bad"
+    if counts[ERROR] or counts[FAIL] > known:
+        return text, "bad"
+    return text, "known" if known else "good"
+
+
+def _known(results: dict) -> dict[tuple[str, str], int]:
+    """(engine, area) -> failures the baseline expects."""
+    known: dict[tuple[str, str], int] = defaultdict(int)
+    for test in results["tests"]:
+        if test["status"] == FAIL and test["known"]:
+            known[(test["engine"], test["area"])] += 1
+    return known
 
 
 def _areas(table: dict) -> list[str]:
@@ -61,17 +75,19 @@ def _areas(table: dict) -> list[str]:
 
 def matrix_text(results: dict) -> list[str]:
     table = summary(results)
+    known = _known(results)
     areas = _areas(table)
     width = max([len(e) for e in table] + [6])
-    lines = [" " * width + "".join(f"{a[:11]:>12}" for a in areas)]
+    lines = [" " * width + "".join(f"{a[:15]:>16}" for a in areas)]
     for engine in sorted(table):
-        cells = [_ratio(table[engine][a])[0] if a in table[engine] else "" for a in areas]
-        lines.append(f"{engine:<{width}}" + "".join(f"{c[:11]:>12}" for c in cells))
+        cells = [_ratio(table[engine][a], known[(engine, a)])[0] if a in table[engine] else "" for a in areas]
+        lines.append(f"{engine:<{width}}" + "".join(f"{c[:15]:>16}" for c in cells))
     return lines
 
 
 def _matrix_data(results: dict) -> dict:
     table = summary(results)
+    known = _known(results)
     areas = _areas(table)
     rows = []
     for engine in sorted(table):
@@ -81,7 +97,10 @@ def _matrix_data(results: dict) -> dict:
                 "engine": engine,
                 "version": identity.get("version", "?"),
                 "api_version": identity.get("api_version", "?"),
-                "cells": [_cell(*_ratio(table[engine][a])) if a in table[engine] else _cell("") for a in areas],
+                "cells": [
+                    _cell(*_ratio(table[engine][a], known[(engine, a)])) if a in table[engine] else _cell("")
+                    for a in areas
+                ],
             }
         )
     return {"areas": areas, "rows": rows}
@@ -130,28 +149,46 @@ def _flows_data(results: dict) -> dict:
 def _flow_cell(tests: list[tuple[int, dict]]) -> dict | None:
     if not tests:
         return None
-    index, test = max(tests, key=lambda it: SEVERITY.index(it[1]["status"]))
+    index, test = max(tests, key=lambda it: (SEVERITY.index(it[1]["status"]), not it[1]["known"]))
     return {
         "symbol": SYMBOL[test["status"]] + ("*" if test["known"] else ""),
-        "css": CELL[test["status"]],
+        "css": "known" if test["known"] and test["status"] == FAIL else CELL[test["status"]],
         "anchor": f"t{index}" if test["status"] in (FAIL, ERROR) else None,
         "count": len(tests),
     }
 
 
 def _failures_data(results: dict) -> list[dict]:
-    return [
-        {
-            "anchor": f"t{index}",
-            "status": test["status"],
-            "known": test["known"],
-            "id": test["id"],
-            "message": test["message"],
-            "curl": test.get("curl"),
-        }
-        for index, test in enumerate(results["tests"])
-        if test["status"] in (FAIL, ERROR)
-    ]
+    return verdict.failure_cards(results)
+
+
+BAR = {"pass": "#2e7d32", "known": "#b26a00", "new": "#c62828", "stale": "#c62828", "unsupported": "#757575"}
+BAR.update(disabled="#9e9e9e", error="#6a1b9a", gone="#6a1b9a")
+
+
+def _verdict_data(results: dict) -> list[dict]:
+    """Per engine: PASS/FAIL, counts, and a stacked bar (SVG rectangles) of the kinds of outcome."""
+    rows = []
+    for v in verdict.engine_verdicts(results):
+        x, bars = 0.0, []
+        for kind, colour in BAR.items():
+            count = v["counts"][kind]
+            if count:
+                width = 300 * count / max(v["total"], 1)
+                bars.append({"x": f"{x:.1f}", "width": f"{width:.1f}", "colour": colour, "title": f"{count} {kind}"})
+                x += width
+        rows.append({**v, "bars": bars, "identity": results["engines"].get(v["engine"], {})})
+    return rows
+
+
+def page_title(results: dict) -> str:
+    """The page title: the engines and the day of the run."""
+    engines = ", ".join(f"{name} {e.get('version', '')}".strip() for name, e in sorted(results["engines"].items()))
+    run = results.get("run", {})
+    finished = run.get("finished") or max((r.get("finished", "") for r in run.get("merged_from", [])), default="")
+    verdicts = {v["verdict"] for v in verdict.engine_verdicts(results)} if results.get("tests") else set()
+    outcome = "FAIL" if "FAIL" in verdicts else "PASS" if verdicts else ""
+    return f"{outcome} Engine API conformance: {engines or 'no engine'} ({finished[:10] or 'date unknown'})".strip()
 
 
 def _reached(tests: list[dict]) -> str:
@@ -295,8 +332,30 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
     }
 
 
+def _coverage_data(results: dict) -> dict | None:
+    from reports.coverage import totals
+
+    cov = results.get("coverage")
+    if not cov:
+        return None
+    rows = [
+        [
+            _cell(op),
+            _cell("yes" if e["scenario"] else "no", "good" if e["scenario"] else ""),
+            _cell("yes" if e["fuzz"] else "no"),
+            _cell(", ".join(map(str, e["statuses"]))),
+            _cell(", ".join(e["engines"]) + " · " + ", ".join(e["transports"])),
+            _cell(", ".join(t.rsplit("::", 1)[-1] for t in e["tests"][:8]) + (" …" if len(e["tests"]) > 8 else "")),
+        ]
+        for op, e in sorted(cov["calls"].items())
+    ]
+    return {**totals(cov), "spec": cov["spec"], "rows": rows, "unmatched": cov["unmatched"]}
+
+
 def _report_data(results: dict, spec_dir: Path | None) -> dict:
     return {
+        "coverage": _coverage_data(results),
+        "verdict": _verdict_data(results),
         "matrix": _matrix_data(results),
         "engines": _engines_data(results),
         "flows": _flows_data(results),
@@ -342,5 +401,10 @@ def page(results: dict, spec_dir: Path | None, title: str) -> str:
     return (
         _environment()
         .get_template("page.html.j2")
-        .render(title=title, missing=results["run"].get("missing", []), data=_report_data(results, spec_dir))
+        .render(
+            title=title,
+            page_title=f"{page_title(results)} · {title}",
+            missing=results["run"].get("missing", []),
+            data=_report_data(results, spec_dir),
+        )
     )

@@ -130,6 +130,9 @@ def merge(parts: list[dict]) -> dict:
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])), key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
+    from reports.coverage import combine
+
+    merged["coverage"] = combine([p.get("coverage") for p in parts])
     return merged
 
 

@@ -1,6 +1,8 @@
 """The HTML report: every value from a results file is escaped, and every section is there."""
 
-from reports import html
+import re
+
+from reports import html, verdict
 from tests.test_reports import _results, _test
 
 SCRIPT = "<script>alert(1)</script>"
@@ -48,8 +50,9 @@ def test_page_renders_every_section_heading():
     }
     data = _results("docker-28.5", [_test("docker-28.5", "test_ping", "Pass", area="system"), fuzzed])
     data.update(versions=[], errata=["swarm-create-answers-ID"])  # no spec to load: the test stays offline
-    page = html.page(data, None, "Engine API compatibility report")
+    page = re.sub(r"<h2 id='\w+'>", "<h2>", html.page(data, None, "Engine API compatibility report"))
     for heading in [
+        "<h2>Verdict</h2>",
         "<h1>Engine API compatibility report</h1>",
         "<h2>Conformance: passed/judged by engine and area</h2>",
         "<h2>Engines</h2>",
@@ -64,3 +67,89 @@ def test_page_renders_every_section_heading():
         "<h3>Spec errata applied</h3>",
     ]:
         assert heading in page
+
+
+def _one_new_one_known() -> dict:
+    """A docker-28.5 run with one new deviation (GET /info on two transports) and one known one."""
+    new = {
+        **_test("docker-28.5", "test_info", "Fail", area="system"),
+        "message": "GET /info 200 disagrees with the API 1.51 spec:",
+        "cause": ["GET /info 200 disagrees with the API 1.51 spec:", "  /Isolation: expected enum ['a'], got ''"],
+        "curl": "curl -sS -X GET --unix-socket /tmp/run-1/docker.sock http://localhost/v1.51/info",
+        "schema_mismatches": [
+            {
+                "api": "1.51",
+                "operation": "GET /info",
+                "status": 200,
+                "path": "/Isolation",
+                "expected": "enum ['a']",
+                "actual": "''",
+                "baseline": False,
+            }
+        ],
+    }
+    new_tls = {**new, "id": new["id"].replace("-unix]", "-tls]"), "transport": "tls"}
+    known = {**_test("docker-28.5", "test_enable", "Fail", area="plugins"), "known": True, "message": "baseline: 500"}
+    passed = _test("docker-28.5", "test_ping", "Pass", area="system")
+    return _results("docker-28.5", [new, new_tls, known, passed])
+
+
+def test_verdict_says_fail_names_the_new_deviation_in_red_and_the_known_one_in_amber():
+    page = html.page(_one_new_one_known(), None, "report")
+    verdict = page[page.index("id='verdict'") : page.index("id='matrix'")]
+    assert "<span class='badge'>FAIL</span>" in verdict
+    assert "<span class='new'>new: test_info</span>" in verdict
+    assert "<span class='new'>new in: GET /info</span>" in verdict
+    assert "<span class='knowntext'>known: test_enable</span>" in verdict
+    assert "<title>FAIL Engine API conformance: docker-28.5 x" in page
+
+
+def test_matrix_is_red_only_for_new_deviations_and_amber_for_known_ones():
+    rows = html._matrix_data(_one_new_one_known())["rows"][0]["cells"]
+    areas = html._matrix_data(_one_new_one_known())["areas"]
+    cells = dict(zip(areas, rows, strict=True))
+    assert cells["plugins"] == {"text": "0/1 (1 known)", "css": "known"}
+    assert cells["system"]["css"] == "bad"
+
+
+def test_a_failure_card_groups_transports_and_shows_the_whole_cause_values_as_json_and_a_portable_curl():
+    cards = verdict.failure_cards(_one_new_one_known())
+    assert [(c["kind"], c["flow"], c["transports"]) for c in cards] == [
+        ("new", "test_info", ["unix", "tls"]),
+        ("known", "test_enable", ["unix"]),
+    ]
+    card = cards[0]
+    assert card["cause"][1] == "  /Isolation: expected enum ['a'], got ''"
+    assert card["mismatches"][0] | {} == {
+        "operation": "GET /info",
+        "status": 200,
+        "path": "/Isolation",
+        "expected": 'enum ["a"]',
+        "actual": '""',
+        "known": False,
+    }
+    assert card["curl"] == {
+        "command": 'curl -sS -X GET --unix-socket "$DOCKER_SOCK" http://localhost/v1.51/info',
+        "values": {"DOCKER_SOCK": "/tmp/run-1/docker.sock"},
+    }
+    page = html.page(_one_new_one_known(), None, "report")
+    assert "<details id='t0' class='card card-new' open>" in page
+    assert "<details id='t2' class='card card-known'>" in page  # known: folded
+
+
+def test_portable_curl_puts_certificates_and_address_in_variables():
+    tls = verdict.portable_curl(
+        "curl -sS -X GET --cacert /r/certs/ca.pem --cert /r/certs/cert.pem --key /r/certs/key.pem "
+        "'https://127.0.0.1:32786/v1.51/containers/json?all=1'"
+    )
+    assert tls["command"] == (
+        'curl -sS -X GET --cacert "$DOCKER_CERT_PATH/ca.pem" --cert "$DOCKER_CERT_PATH/cert.pem" '
+        '--key "$DOCKER_CERT_PATH/key.pem" "https://$DOCKER_ADDR/v1.51/containers/json?all=1"'
+    )
+    assert tls["values"] == {"DOCKER_CERT_PATH": "/r/certs", "DOCKER_ADDR": "127.0.0.1:32786"}
+
+
+def test_verdict_lines_for_the_terminal():
+    lines = verdict.verdict_lines(_one_new_one_known())
+    assert lines[0].startswith("docker-28.5: FAIL  1 passed, 2 new deviations, 1 known")
+    assert "  new: test_info" in lines and "  known: test_enable" in lines

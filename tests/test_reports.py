@@ -178,3 +178,63 @@ def test_reach_is_judged_only_when_every_operation_of_the_spec_was_fuzzed():
     assert whole[0]["status"] == "Fail" and "1/2 operations reached 2xx" in whole[0]["message"]
     selection = results.reach([fuzzed("GET /a", False, 107)])
     assert selection[0]["status"] == "Disabled" and "judged only when all 107 operations" in selection[0]["message"]
+
+
+def _without_field(data: dict, operation: str, field: str, retype: str | None = None) -> dict:
+    """A copy of a run's results in which every answer of an operation lacks a field (or has it retyped)."""
+    data = json.loads(json.dumps(data))
+    for shape in data["shapes"]:
+        if shape["operation"] == operation:
+            fields = shape["fields"]
+            for path in [p for p in fields if p == field or p.startswith(field + "/")]:
+                if retype:
+                    fields[path] = retype
+                else:
+                    del fields[path]
+    return data
+
+
+def _docker_28_5_run() -> dict:
+    """A small docker-28.5 run: its GET /containers/json and GET /networks answers as a real run recorded them."""
+    names = {"/*": "object", "/*/Id": "string", "/*/Names": "array", "/*/Names/*": "string", "/*/State": "string"}
+    networks = {"/*": "object", "/*/Name": "string", "/*/Driver": "string", "/*/Labels": "object"}
+    shapes = [
+        {"engine": "docker-28.5", "operation": "GET /containers/json", "status": 200, "api": "1.51", "fields": names},
+        {"engine": "docker-28.5", "operation": "GET /networks", "status": 200, "api": "1.51", "fields": networks},
+    ]
+    return _results("docker-28.5", [_test("docker-28.5", "test_list", "Pass")], shapes)
+
+
+def test_compare_fails_on_a_removed_field_naming_it(tmp_path, capsys):
+    base = _docker_28_5_run()
+    cand = _without_field(base, "GET /containers/json", "/*/Names")
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    (tmp_path / "cand.json").write_text(json.dumps(cand))
+    assert cli.main(["compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json")]) == 1
+    out = capsys.readouterr().out
+    removed = [line for line in out.splitlines() if line.startswith("REMOVED FIELD")]
+    assert removed == [
+        "REMOVED FIELD: docker-28.5 GET /containers/json 200 -/*/Names: "
+        "returned by docker-28.5 (array), not by docker-28.5"
+    ]  # the field once, not its items too
+    assert "gate: FAIL" in out
+
+
+def test_compare_fails_on_a_retyped_field_and_an_allow_entry_accepts_it(tmp_path):
+    base = _docker_28_5_run()
+    cand = _without_field(base, "GET /networks", "/*/Driver", retype="number")
+    comparison = compare(base, cand)
+    assert comparison.removed_fields == ["docker-28.5 GET /networks 200 /*/Driver: type string -> number"]
+    assert comparison.gate_fails
+    allowed = compare(base, cand, [{"field": "GET /networks 200 /*/Driver", "reason": "reviewed"}])
+    assert not allowed.gate_fails and allowed.allowed
+
+
+def test_compare_reports_added_fields_without_gating_and_an_empty_list_is_not_a_removal():
+    base = _docker_28_5_run()
+    cand = json.loads(json.dumps(base))
+    cand["shapes"][1]["fields"]["/*/Scope"] = "string"
+    cand["shapes"][0]["fields"] = {}  # the candidate's list came back empty: nothing to compare
+    comparison = compare(base, cand)
+    assert comparison.shape_drift == ["GET /networks 200 +/*/Scope"]
+    assert comparison.removed_fields == [] and not comparison.gate_fails

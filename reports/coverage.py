@@ -1,0 +1,136 @@
+"""API coverage: every request of a run matched to its spec operation.
+
+The calls come from the tests' reports (the client plugin records method, path, status and the
+pytest phase of each call), or, for runs made before that, from the run's transcript files.
+A scenario covers an operation when a test of the suites (not the fuzz suite) calls it in its
+call phase; a request a fixture sends while setting a test up or tearing it down does not count.
+The fuzz suite reaches an operation when any of its cases calls it. Totals are of the spec of the
+newest API version (107 operations at 1.51).
+
+coverage in results.json: {"spec": API version, "operations": N,
+  "calls": {OPERATION: {"tests": [...], "statuses": [...], "engines": [...], "transports": [...],
+                        "scenario": bool, "fuzz": bool}}, "unmatched": [METHOD PATH]}
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+METHODS = ("get", "post", "put", "delete", "head", "patch")
+_VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
+_LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms\) \[(\S+) (\S+)\] (\S+)$")
+
+
+def operations(spec: dict) -> list[tuple[str, str, re.Pattern]]:
+    """(method, template, pattern) of every operation of a spec."""
+    found = []
+    for template, item in spec.get("paths", {}).items():
+        pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$")
+        found += [(m.upper(), template, pattern) for m in item if m in METHODS]
+    # literal templates before templated ones: /containers/json is not /containers/{id}
+    return sorted(found, key=lambda o: (o[1].count("{"), -len(o[1])))
+
+
+def match(method: str, path: str, ops: list) -> str | None:
+    """The operation ("GET /containers/{id}/json") of a request path (version prefix and query off)."""
+    path = _VERSION.sub("", path.split("?", 1)[0])
+    # ids and names may hold slashes (images "library/alpine:latest"): try the literal match first
+    return next((f"{m} {t}" for m, t, p in ops if m == method and p.match(path)), None) or next(
+        (f"{m} {t}" for m, t, p in ops if m == method and _loose(t).match(path)), None
+    )
+
+
+def _loose(template: str) -> re.Pattern:
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", ".+", re.escape(template)) + "$")
+
+
+def measure(calls: list[dict], spec: dict, version: str) -> dict:
+    """calls: [{method, path, status, engine, transport, test, phase}] -> coverage (see module doc)."""
+    ops = operations(spec)
+    found: dict[str, dict] = {}
+    unmatched = set()
+    for call in calls:
+        operation = match(call["method"], call["path"], ops)
+        if operation is None:
+            unmatched.add(f"{call['method']} {call['path'].split('?', 1)[0]}")
+            continue
+        entry = found.setdefault(
+            operation,
+            {
+                "tests": set(),
+                "statuses": set(),
+                "engines": set(),
+                "transports": set(),
+                "scenario": False,
+                "fuzz": False,
+            },
+        )
+        fuzz = "test_fuzz.py::" in call["test"]
+        entry["tests"].add(call["test"].split("[", 1)[0])
+        entry["statuses"].add(int(call["status"]))
+        entry["engines"].add(call["engine"])
+        entry["transports"].add(call["transport"])
+        entry["fuzz"] |= fuzz
+        entry["scenario"] |= not fuzz and call.get("phase", "call") == "call" and call["test"].startswith("suites/")
+    return {
+        "spec": version,
+        "operations": len(ops),
+        "calls": {op: {k: sorted(v) if isinstance(v, set) else v for k, v in e.items()} for op, e in found.items()},
+        "unmatched": sorted(unmatched),
+    }
+
+
+def combine(parts: list[dict]) -> dict | None:
+    """The coverage of merged runs: the union of their calls."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    calls: dict[str, dict] = {}
+    for part in parts:
+        for op, entry in part["calls"].items():
+            into = calls.setdefault(op, {k: ([] if isinstance(v, list) else False) for k, v in entry.items()})
+            for key, value in entry.items():
+                into[key] = sorted(set(into[key]) | set(value)) if isinstance(value, list) else into[key] or value
+    return {
+        "spec": max(p["spec"] for p in parts),
+        "operations": max(p["operations"] for p in parts),
+        "calls": calls,
+        "unmatched": sorted({u for p in parts for u in p["unmatched"]}),
+    }
+
+
+def totals(coverage: dict) -> dict:
+    calls = coverage["calls"].values()
+    return {
+        "scenario": sum(1 for e in calls if e["scenario"]),
+        "fuzz": sum(1 for e in calls if e["fuzz"]),
+        "operations": coverage["operations"],
+    }
+
+
+def uncovered(coverage: dict, spec: dict) -> list[str]:
+    """Operations of the spec no scenario covered."""
+    every = sorted({f"{m} {t}" for m, t, _ in operations(spec)})
+    return [op for op in every if not coverage["calls"].get(op, {}).get("scenario")]
+
+
+def transcript_calls(path: Path) -> list[dict]:
+    """The calls of a transcript file (first line of each block); the phase is not in it: "call"."""
+    calls = []
+    for line in path.read_text(errors="replace").splitlines():
+        found = _LINE.match(line)
+        if found:
+            method, target, status, engine, transport, test = found.groups()
+            calls.append(
+                {
+                    "method": method,
+                    "path": target,
+                    "status": int(status),
+                    "engine": engine,
+                    "transport": transport,
+                    "test": test,
+                    "phase": "call",
+                }
+            )
+    return calls
