@@ -147,7 +147,7 @@ def _cause(report: pytest.TestReport) -> list[str]:
 def _test_record(report: pytest.TestReport) -> dict:
     props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding", "shape"))
     meta = props.get("meta", {})
-    message = _message(report)
+    message = props.get("cause") or _message(report)
     longrepr = report.longreprtext or ""
     xfail = hasattr(report, "wasxfail") or "[XPASS(strict)]" in longrepr
     status, known = results.status_of(

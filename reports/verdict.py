@@ -13,7 +13,7 @@ import re
 import shlex
 from collections import defaultdict
 
-from reports.results import DISABLED, ERROR, FAIL, PASS, UNSUPPORTED
+from reports.results import DISABLED, ERROR, FAIL, HARNESS_PREFIX, PASS, UNSUPPORTED
 
 GONE_PREFIX = "engine gone since "
 
@@ -26,7 +26,7 @@ def _kind(test: dict) -> str:
     if status == PASS:
         return "stale" if test["known"] else "pass"
     if status == ERROR:
-        return "gone" if test["message"].startswith(GONE_PREFIX) else "error"
+        return "gone" if test["message"].removeprefix(HARNESS_PREFIX).startswith(GONE_PREFIX) else "error"
     return {UNSUPPORTED: "unsupported", DISABLED: "disabled"}[status]
 
 
@@ -46,7 +46,7 @@ def engine_verdicts(results: dict) -> list[dict]:
             | {f["operation"] for t in tests for f in t.get("fuzz_findings", []) if not f["baseline"]}
         )
         known_tests = sorted({t["flow"] for t in tests if _kind(t) == "known"})
-        gone = next((t["message"] for t in tests if _kind(t) == "gone"), None)
+        gone = next((t["message"].removeprefix(HARNESS_PREFIX) for t in tests if _kind(t) == "gone"), None)
         failed = counts["new"] or counts["stale"] or counts["error"] or counts["gone"]
         steps = []
         if counts["new"]:
