@@ -6,6 +6,7 @@ and puts the summary, drill-down and drift views into the pytest-html report.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -98,16 +99,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG[:] = [session.config]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Keep the report that decides each test's status: a failure in any phase over a skip over a pass."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_logreport(report: pytest.TestReport):
+    """Keep the report that decides each test's status; around every other consumer of the report (JUnit
+    among them), its shapes are taken off and its other properties are written as JSON."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        return  # the controller gathers what the workers' reports carry
+        yield  # the controller gathers what the workers' reports carry
+        return
     _keep_shapes(_CONFIG[0], report)
-    seen = _CONFIG[0].stash[_REPORTS]
+    _keep_deciding(_CONFIG[0].stash[_REPORTS], report)
+    properties = report.user_properties
+    report.user_properties = [(name, v if isinstance(v, str) else json.dumps(v)) for name, v in properties]
+    try:
+        yield
+    finally:
+        report.user_properties = properties
+
+
+def _keep_deciding(seen: dict, report: pytest.TestReport) -> None:
+    """A failure in any phase over a skip over a pass; a tie: the later phase knows more."""
     rank = {"passed": 0, "skipped": 1, "failed": 2}
     previous = seen.get(report.nodeid)
-    if previous is None or rank[report.outcome] >= rank[previous.outcome]:  # a tie: the later phase knows more
+    if previous is None or rank[report.outcome] >= rank[previous.outcome]:
         report.total_duration = report.duration + getattr(previous, "total_duration", 0.0)
         seen[report.nodeid] = report
     else:
@@ -297,10 +310,9 @@ def _engines_summary(terminalreporter, data: dict) -> None:
 
 
 def pytest_html_report_title(report) -> None:
-    """The page title names the engines, the date and the verdict, not "report.html"."""
-    data = _CONFIG[0].stash.get(RESULTS, {}) if _CONFIG else {}
-    if data:
-        report.title = html.page_title(data)
+    """The page title names the engines and the date, not "report.html" (pytest-html asks at the session's start)."""
+    engines = ", ".join(_CONFIG[0].getoption("engine") or ["the default engine"]) if _CONFIG else "engines"
+    report.title = f"Engine API conformance: {engines}, {time.strftime('%Y-%m-%d')}"
 
 
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:
