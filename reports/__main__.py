@@ -1,4 +1,5 @@
-"""python -m reports compare|merge|baseline: the gate, the compatibility report, baseline upkeep.
+"""python -m reports compare|merge|baseline|coverage|history: the gate, the compatibility report, baseline
+upkeep, API coverage and the nightly trend.
 
 compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
 merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
@@ -6,6 +7,7 @@ merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and repor
 baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
 coverage RESULTS.json ...                             scenario-covered and fuzz-reached operations of the spec,
                                                       and those no scenario covers
+history RESULTS.json ... [--out FILE]                 nights in order: each engine's trend on one page
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from openapi.shapes import generalize
-from reports import html, results
+from reports import history, html, results
 from reports.compare import compare, load_allow
 from reports.results import ResultsError
 
@@ -56,7 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     cover = commands.add_parser("coverage", help="print the API coverage of runs and the operations not covered")
     cover.add_argument("results", nargs="+")
     cover.add_argument("--spec-dir", type=Path)
+    trend = commands.add_parser("history", help="one page of each engine's trend over runs given in order")
+    trend.add_argument("results", nargs="+", help="results files, oldest first")
+    trend.add_argument("--out", default="reports/output/history.html")
     return parser
+
+
+def _history(paths: list[str], out: str) -> int:
+    loaded = [(path, results.load(path)) for path in paths]
+    runs = [(data["run"].get("finished", "")[:16].replace("T", " ") or Path(path).stem, data) for path, data in loaded]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(history.page(runs))
+    print(f"history: {len(runs)} runs -> {out}")
+    return 0
 
 
 def _coverage(paths: list[str], spec_dir: Path | None) -> int:
@@ -97,6 +111,8 @@ def main(argv: list[str]) -> int:
             comparison = compare(results.load(args.baseline), results.load(args.candidate), load_allow(args.allow))
             print("\n".join(comparison.lines()))
             return 1 if comparison.gate_fails else 0
+        if args.command == "history":
+            return _history(args.results, args.out)
         if args.command == "coverage":
             return _coverage(args.results, args.spec_dir)
         if args.command == "merge":

@@ -238,3 +238,22 @@ def test_compare_reports_added_fields_without_gating_and_an_empty_list_is_not_a_
     comparison = compare(base, cand)
     assert comparison.shape_drift == ["GET /networks 200 +/*/Scope"]
     assert comparison.removed_fields == [] and not comparison.gate_fails
+
+
+def test_history_gives_each_engine_its_trend_in_the_order_of_the_nights(tmp_path):
+    from reports import history
+
+    good = _results("e", [_test("e", "test_a", "Pass"), _test("e", "test_b", "Pass")])
+    bad = _results("e", [_test("e", "test_a", "Pass"), _test("e", "test_b", "Fail")])
+    trend = history.nights([("mon", good), ("tue", bad), ("wed", good)])
+    assert [(p["night"], p["verdict"], p["passed"], p["new"]) for p in trend["e"]] == [
+        ("mon", "PASS", 2, 0),
+        ("tue", "FAIL", 1, 1),
+        ("wed", "PASS", 2, 0),
+    ]
+    assert [bar["label"] for bar in history.timeline(trend["e"])["bars"]] == ["tue: 1 new"]
+    for index, data in enumerate((good, bad)):
+        (tmp_path / f"{index}.json").write_text(json.dumps(data))
+    out = tmp_path / "history.html"
+    assert cli.main(["history", str(tmp_path / "0.json"), str(tmp_path / "1.json"), "--out", str(out)]) == 0
+    assert "<svg" in out.read_text() and "FAIL" in out.read_text()
