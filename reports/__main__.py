@@ -20,7 +20,7 @@ import yaml
 
 from openapi.shapes import generalize
 from reports import history, html, results
-from reports.compare import compare, load_allow
+from reports.compare import compare, load_allow, only_engine
 from reports.results import ResultsError
 
 BASELINES = Path(__file__).resolve().parent.parent / "suites" / "baselines"  # the data the suites judge against
@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("baseline")
     gate.add_argument("candidate")
     gate.add_argument("--allow", help="YAML file of accepted changes: [{test: PATTERN, reason: ...}]")
+    gate.add_argument(
+        "--engines",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="compare engine OLD of BASELINE with engine NEW of CANDIDATE (files of several engines)",
+    )
     merge = commands.add_parser("merge", help="merge results of several runs into one compatibility report")
     merge.add_argument("results", nargs="+")
     merge.add_argument("--out", default="reports/output/merged", help="directory for results.json and report.html")
@@ -108,7 +114,10 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "compare":
-            comparison = compare(results.load(args.baseline), results.load(args.candidate), load_allow(args.allow))
+            old, new = results.load(args.baseline), results.load(args.candidate)
+            if args.engines:
+                old, new = only_engine(old, args.engines[0]), only_engine(new, args.engines[1])
+            comparison = compare(old, new, load_allow(args.allow))
             print("\n".join(comparison.lines()))
             return 1 if comparison.gate_fails else 0
         if args.command == "history":

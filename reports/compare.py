@@ -81,6 +81,18 @@ def load_allow(path: str | Path | None) -> list[dict]:
     return entries
 
 
+def only_engine(results: dict, engine: str) -> dict:
+    """The results of one engine of a run of several (a matrix run), to compare it with another."""
+    if engine not in {t["engine"] for t in results["tests"]}:
+        raise ResultsError(f"no results of {engine} in this file: name an engine it holds")
+    return {
+        **results,
+        "engines": {name: e for name, e in results["engines"].items() if name == engine},
+        "tests": [t for t in results["tests"] if t["engine"] == engine],
+        "shapes": [s for s in results.get("shapes", []) if s["engine"] == engine],
+    }
+
+
 def _pairs(baseline: dict, candidate: dict) -> list[tuple[str, str]]:
     old = sorted({t["engine"] for t in baseline["tests"]})
     new = sorted({t["engine"] for t in candidate["tests"]})

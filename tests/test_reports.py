@@ -257,3 +257,13 @@ def test_history_gives_each_engine_its_trend_in_the_order_of_the_nights(tmp_path
     out = tmp_path / "history.html"
     assert cli.main(["history", str(tmp_path / "0.json"), str(tmp_path / "1.json"), "--out", str(out)]) == 0
     assert "<svg" in out.read_text() and "FAIL" in out.read_text()
+
+
+def test_compare_takes_one_engine_of_each_file_when_told(tmp_path, capsys):
+    matrix = _results("docker-28.5", [_test("docker-28.5", "test_a", "Pass")])
+    matrix["tests"].append(_test("podman-5.8", "test_a", "Fail"))
+    path = tmp_path / "matrix.json"
+    path.write_text(json.dumps(matrix))
+    assert cli.main(["compare", str(path), str(path), "--engines", "docker-28.5", "podman-5.8"]) == 1
+    assert "test_a" in capsys.readouterr().out
+    assert cli.main(["compare", str(path), str(path), "--engines", "docker-28.5", "docker-99"]) == 2
