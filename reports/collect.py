@@ -71,7 +71,8 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
     """Merge the response shapes a test recorded, and take them off its report (JUnit would list them all)."""
     shapes = config.stash[_SHAPES]
     for _, shape in [p for p in report.user_properties if p[0] == "shape"]:
-        fields = shapes.setdefault((shape["engine"], shape["operation"], shape["status"], shape["api"]), {})
+        key = (shape["engine"], shape["operation"], shape["status"], shape["api"], shape.get("test", ""))
+        fields = shapes.setdefault(key, {})
         for path, kind in shape["fields"].items():
             known = fields.get(path, kind)
             fields[path] = kind if known == kind else "|".join(sorted({*known.split("|"), kind}))
@@ -195,8 +196,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     shapes = [
-        {"engine": e, "operation": o, "status": s, "api": a, "fields": f}
-        for (e, o, s, a), f in config.stash[_SHAPES].items()
+        {"engine": e, "operation": o, "status": s, "api": a, "fields": f, "test": t}
+        for (e, o, s, a, t), f in config.stash[_SHAPES].items()
     ]
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
     tests += results.reach(tests)

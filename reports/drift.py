@@ -18,15 +18,16 @@ from openapi.shapes import comparable, diff, schema_shape
 
 
 def engine_drift(results: dict) -> list[dict]:
-    """[{operation, status, engines, rows: [(path, {engine: type | None})]}] for operations seen on 2+ engines."""
+    """[{operation, status, test, engines, rows: [(path, {engine: type | None})]}] for answers of one test (the
+    same requests) seen on 2+ engines, each at its own API version."""
     own = {name: engine.get("api_version") for name, engine in results["engines"].items()}
     by_operation: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for shape in results["shapes"]:
-        engine = shape["engine"]
-        if own.get(engine) in (None, shape["api"]) or engine not in by_operation[(shape["operation"], shape["status"])]:
-            by_operation[(shape["operation"], shape["status"])][engine] = shape["fields"]
+        engine, key = shape["engine"], (shape["operation"], shape["status"], shape.get("test", ""))
+        if own.get(engine) in (None, shape["api"]) or engine not in by_operation[key]:
+            by_operation[key][engine] = shape["fields"]
     views = []
-    for (operation, status), fields in sorted(by_operation.items()):
+    for (operation, status, test), fields in sorted(by_operation.items()):
         if len(fields) < 2:
             continue
         engines = sorted(fields)
@@ -35,23 +36,41 @@ def engine_drift(results: dict) -> list[dict]:
             kinds = {e: fields[e].get(path) for e in engines}
             if len({comparable(k) if k else None for k in kinds.values()}) > 1:
                 rows.append((path, kinds))
-        views.append({"operation": operation, "status": status, "engines": engines, "rows": rows})
+        views.append({"operation": operation, "status": status, "test": test, "engines": engines, "rows": rows})
     return views
 
 
 def api_drift(results: dict) -> list[dict]:
-    """[{engine, operation, versions, changes: [(version, "added"|"removed"|"changed", path, detail)]}]."""
+    """[{engine, operation, test, versions, missing, changes: [(version, "added"|"removed"|"changed", path, detail)]}]:
+    the answers of one test to the same requests at several API versions; missing: the versions a sweep (a test
+    that called 3 versions or more) did not reach between its first and the engine's own (it stopped early)."""
+    from openapi.specs import set_versions
+
+    own = {name: engine.get("api_version") for name, engine in results["engines"].items()}
     grouped: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for shape in results["shapes"]:
         if 200 <= int(shape["status"]) < 300:
-            grouped[(shape["engine"], shape["operation"])][shape["api"]] = shape["fields"]
+            grouped[(shape["engine"], shape["operation"], shape.get("test", ""))][shape["api"]] = shape["fields"]
     views = []
-    for (engine, operation), by_version in sorted(grouped.items()):
+    for (engine, operation, test), by_version in sorted(grouped.items()):
         versions = sorted(by_version, key=Version)
         if len(versions) < 2:
             continue
+        last = (own.get(engine) or versions[-1]) if len(versions) > 2 else versions[-1]
+        missing = [
+            v for v in set_versions() if Version(versions[0]) < Version(v) <= Version(last) and v not in versions
+        ]
         changes = _changes(by_version, versions)
-        views.append({"engine": engine, "operation": operation, "versions": versions, "changes": changes})
+        views.append(
+            {
+                "engine": engine,
+                "operation": operation,
+                "test": test,
+                "versions": versions,
+                "missing": missing,
+                "changes": changes,
+            }
+        )
     return views
 
 

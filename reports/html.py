@@ -270,6 +270,7 @@ def _engine_drift_data(results: dict) -> list[dict]:
             {
                 "operation": view["operation"],
                 "status": view["status"],
+                "test": view["test"],
                 "count": len(view["rows"]),
                 "head": ["field", *view["engines"]],
                 "widths": ["40%"] + [share] * len(view["engines"]),
@@ -307,18 +308,23 @@ def _errata_data(results: dict) -> list[dict] | None:
 
 def _drift_data(results: dict, spec_dir: Path | None) -> dict:
     spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
+    apis = drift.api_drift(results)
     return {
+        "engine_count": len({s["engine"] for s in results["shapes"]}),
         "engines": _engine_drift_data(results),
         "apis": [
             {
                 "engine": v["engine"],
                 "operation": v["operation"],
+                "test": v["test"],
                 "versions": v["versions"],
                 "changes": _changes_data(v["changes"]),
             }
-            for v in drift.api_drift(results)
+            for v in apis
             if v["changes"]
         ],
+        "sweeps": len(apis),
+        "short_sweeps": sorted({(v["engine"], ", ".join(v["missing"])) for v in apis if v["missing"]}),
         "spec": {
             "versions": spec["versions"],
             "missing": spec["missing"],

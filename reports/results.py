@@ -7,7 +7,7 @@ test:  {id, engine, transport, area, flow, api_version, status, known, message, 
         schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
        fuzz tests add fuzz (the operation's summary) and fuzz_findings; the reach of each engine and
        transport is a test of its own, test_reach, judged at the end of the run, with reach: {reached, operations}
-shape: {engine, operation, status, api, fields: {path: type}}
+shape: {engine, operation, status, api, test, fields: {path: type}}  (test: the test that saw it)
 Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
 """
@@ -124,7 +124,9 @@ def merge(parts: list[dict]) -> dict:
     shapes: dict[tuple, dict] = {}
     for part in parts:
         tests.update((t["id"], t) for t in part["tests"])
-        shapes.update(((s["engine"], s["operation"], s["status"], s["api"]), s) for s in part["shapes"])
+        shapes.update(
+            ((s["engine"], s["operation"], s["status"], s["api"], s.get("test", "")), s) for s in part["shapes"]
+        )
         merged["engines"].update(part["engines"])
         merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))

@@ -43,6 +43,7 @@ def test_engine_drift_compares_each_engine_at_its_own_version():
         {
             "operation": "GET /images/json",
             "status": 200,
+            "test": "",
             "engines": ["docker-26.1", "docker-28.5"],
             "rows": [
                 ("/*/Manifests", {"docker-26.1": None, "docker-28.5": "array|null"}),
@@ -55,14 +56,41 @@ def test_engine_drift_compares_each_engine_at_its_own_version():
 def test_api_drift_lists_fields_that_come_and_go_between_versions_of_one_engine():
     views = drift.api_drift(RESULTS)
     assert views == [
-        {"engine": "docker-26.1", "operation": "GET /images/json", "versions": ["1.41", "1.45"], "changes": []},
+        {
+            "engine": "docker-26.1",
+            "operation": "GET /images/json",
+            "test": "",
+            "versions": ["1.41", "1.45"],
+            "missing": ["1.42", "1.43", "1.44"],
+            "changes": [],
+        },
         {
             "engine": "docker-28.5",
             "operation": "GET /images/json",
+            "test": "",
             "versions": ["1.41", "1.51"],
+            "missing": [f"1.{minor}" for minor in range(42, 51)],
             "changes": [("1.51", "added", "/*/Manifests", ""), ("1.51", "removed", "/*/VirtualSize", "")],
         },
     ]
+
+
+def test_shapes_are_compared_only_between_answers_of_one_test():
+    """An empty list in one test and a full one in another is no drift between versions or engines."""
+    shapes = [
+        {**_shape("docker-28.5", "GET /containers/json", "1.41", {"/*": "array"}), "test": "test_empty"},
+        {
+            **_shape("docker-28.5", "GET /containers/json", "1.51", {"/*": "array", "/*/Id": "string"}),
+            "test": "test_full",
+        },
+        {**_shape("docker-26.1", "GET /containers/json", "1.45", {"/*": "array"}), "test": "test_empty"},
+    ]
+    results = {
+        "engines": {"docker-26.1": {"api_version": "1.45"}, "docker-28.5": {"api_version": "1.51"}},
+        "shapes": shapes,
+    }
+    assert drift.api_drift(results) == []
+    assert all(not view["rows"] for view in drift.engine_drift(results))
 
 
 def test_spec_drift_compares_success_schemas_and_names_missing_specs():
