@@ -56,10 +56,11 @@ def api_drift(results: dict) -> list[dict]:
         versions = sorted(by_version, key=Version)
         if len(versions) < 2:
             continue
-        last = (own.get(engine) or versions[-1]) if len(versions) > 2 else versions[-1]
+        last = own.get(engine) or versions[-1]
         missing = [
             v for v in set_versions() if Version(versions[0]) < Version(v) <= Version(last) and v not in versions
         ]
+        missing = missing if len(versions) > 2 else []  # two versions are a comparison of two, not a sweep
         changes = _changes(by_version, versions)
         views.append(
             {
