@@ -6,5 +6,6 @@ pytest_plugins = [
     "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
     "fixtures.client.plugin",  # the api client per transport, the transcript
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
+    "fixtures.scenario.swarm",  # the two-node swarm (cluster)
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]

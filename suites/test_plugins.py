@@ -8,12 +8,8 @@ from fixtures.scenario.objects import json_lines
 pytestmark = pytest.mark.plugins
 
 
-@pytest.fixture
-def pushed_plugin(api, engine, engine_pool, made):
-    """A plugin in the run's registry (registry:5000/NAME:latest) and no longer in the engine."""
-    if engine.registry is None:
-        pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
-    remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+def push_plugin(api, engine_pool, made, remote: str) -> str:
+    """The plugin REMOTE made here, pushed to the run's registry, and no longer in the engine."""
     made.plugin(remote, engine_pool.plugin_tar(remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
     errors = [m["error"] for m in json_lines(pushed) if "error" in m]
@@ -22,6 +18,26 @@ def pushed_plugin(api, engine, engine_pool, made):
     )
     assert api.delete(f"/plugins/{remote}").status_code == 200
     return remote
+
+
+@pytest.fixture
+def pushed_plugin(api, engine, engine_pool, made):
+    """A plugin in the run's registry (registry:5000/NAME:latest) and no longer in the engine."""
+    if engine.registry is None:
+        pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
+    return push_plugin(
+        api, engine_pool, made, f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+    )
+
+
+def pull(api, made, remote: str, name: str | None = None) -> str:
+    """POST /plugins/pull of REMOTE (as NAME) with the privileges it asks for; the installed name."""
+    privileges = api.get("/plugins/privileges", params={"remote": remote}).json()
+    params = {"remote": remote, **({"name": name} if name else {})}
+    pulled = api.post("/plugins/pull", params=params, json=privileges, timeout=120)
+    assert pulled.status_code == 200 and "error" not in pulled.text, f"harness: pull {pulled.text[-300:]}"
+    made.plugins.append(name or remote)
+    return name or remote
 
 
 def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
@@ -71,3 +87,67 @@ def test_enable_timeout_is_optional(api, made, pushed_plugin):
     assert pulled.status_code == 200 and "error" not in pulled.text
     enabled = api.post(f"/plugins/{pushed_plugin}/enable", timeout=60)
     assert enabled.status_code == 200, enabled.text
+
+
+def test_set_changes_the_env_only_while_disabled(api, call, made, pushed_plugin):
+    """POST /plugins/{name}/set changes a settable env value (seen in inspect); refused while the plugin is enabled."""
+    plugin = pull(api, made, pushed_plugin)
+    assert "CONFORMANCE_LEVEL=1" in call("GET /plugins/{name}/json", 200, name=plugin)["Settings"]["Env"]
+    call("POST /plugins/{name}/set", 204, name=plugin, json=["CONFORMANCE_LEVEL=2"])
+    assert "CONFORMANCE_LEVEL=2" in call("GET /plugins/{name}/json", 200, name=plugin)["Settings"]["Env"]
+
+    assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
+    refused = api.post(f"/plugins/{plugin}/set", json=["CONFORMANCE_LEVEL=3"])
+    assert "CONFORMANCE_LEVEL=2" in api.get(f"/plugins/{plugin}/json").json()["Settings"]["Env"]
+    assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
+    assert refused.status_code == 500, refused.text
+    assert "cannot set on an active plugin" in refused.json()["message"]
+
+
+def test_set_of_a_value_that_is_not_settable_is_refused(api, made, pushed_plugin):
+    """POST /plugins/{name}/set of an env the plugin does not declare is refused; nothing changes."""
+    plugin = pull(api, made, pushed_plugin)
+    refused = api.post(f"/plugins/{plugin}/set", json=["NOT_DECLARED=1"])
+    assert refused.status_code == 500, refused.text
+    assert refused.json()["message"]
+    assert not any(e.startswith("NOT_DECLARED") for e in api.get(f"/plugins/{plugin}/json").json()["Settings"]["Env"])
+
+
+def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin):
+    """POST /plugins/{name}/upgrade of a disabled plugin to another tag: the plugin keeps its name, new reference."""
+    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    plugin = pull(api, made, pushed_plugin)
+    before = call("GET /plugins/{name}/json", 200, name=plugin)
+    privileges = call("GET /plugins/privileges", 200, params={"remote": second})
+    upgraded = api.post(f"/plugins/{plugin}/upgrade", params={"remote": second}, json=privileges, timeout=120)
+    assert upgraded.status_code in (200, 204), upgraded.text  # the status is judged in test_upgrade_answers_204
+    assert not [m for m in json_lines(upgraded) if "error" in m], upgraded.text[-300:]
+    after = call("GET /plugins/{name}/json", 200, name=plugin)
+    assert after["Name"] == before["Name"]
+    assert after["PluginReference"] == second
+    assert after["Id"] == before["Id"]
+    assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
+    assert api.get(f"/plugins/{plugin}/json").json()["Enabled"] is True
+    assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
+
+
+def test_upgrade_of_an_enabled_plugin_is_refused(api, engine_pool, made, pushed_plugin):
+    """POST /plugins/{name}/upgrade of an enabled plugin is refused; it keeps its reference."""
+    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    plugin = pull(api, made, pushed_plugin)
+    assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
+    privileges = api.get("/plugins/privileges", params={"remote": second}).json()
+    refused = api.post(f"/plugins/{plugin}/upgrade", params={"remote": second}, json=privileges, timeout=120)
+    reference = api.get(f"/plugins/{plugin}/json").json()["PluginReference"]
+    assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
+    assert refused.status_code == 500, refused.text
+    assert "upgrade" in refused.json()["message"]
+    assert reference == pushed_plugin
+
+
+def test_upgrade_answers_204(api, call, engine_pool, made, pushed_plugin):
+    """POST /plugins/{name}/upgrade answers 204 (no content), as documented."""
+    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    plugin = pull(api, made, pushed_plugin)
+    privileges = api.get("/plugins/privileges", params={"remote": second}).json()
+    call("POST /plugins/{name}/upgrade", 204, name=plugin, params={"remote": second}, json=privileges, timeout=120)
