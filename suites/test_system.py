@@ -6,7 +6,7 @@ import time
 import pytest
 
 from fixtures.scenario.objects import json_lines
-from fixtures.wait import until
+from fixtures.wait import WaitTimeout, until
 
 pytestmark = pytest.mark.system
 
@@ -100,13 +100,17 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
         actions = [e.get("Action") for e in events]
         return events if all(action in actions for action in wanted) else None
 
-    return until(seen, 15, f"events {wanted} for {filters}", interval=0.5)
+    try:
+        return until(seen, 15, f"events {wanted} for {filters}", interval=0.5)
+    except WaitTimeout:
+        response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
+        pytest.fail(f"events {wanted} for {filters} not within 15 s; unfiltered: {json_lines(response)}")
 
 
 def test_events_of_images(api, made, call):
-    """GET /events type=image: tag and delete of the run's image, with an event filter narrowing the actions."""
+    """GET /events type=image: tag and untag of the run's image; event and label filters narrow them."""
     since = f"{time.time() - 1:.0f}"
-    image = made.image("FROM alpine\nRUN echo evented > /evented\n")
+    image = call("GET /images/{name}/json", 200, name=made.image("FROM alpine\nRUN echo evented > /evented\n"))["Id"]
     tagged = made.tag(image, made.name("evented"), "v1")
     call("DELETE /images/{name}", 200, name=tagged)
 
@@ -114,15 +118,19 @@ def test_events_of_images(api, made, call):
     assert {e["Type"] for e in events} == {"image"}
     only_tags = _events(api, since, {"type": ["image"], "image": [image], "event": ["tag"]}, ["tag"])
     assert {e["Action"] for e in only_tags} == {"tag"}
+    label = next(f"{k}={v}" for k, v in made.labels.items())
+    labelled = _events(api, since, {"type": ["image"], "label": [label], "event": ["tag"]}, ["tag"])
+    assert image in {e["Actor"]["ID"] for e in labelled}
+    assert all(e["Actor"]["Attributes"].get(label.split("=")[0]) == label.split("=", 1)[1] for e in labelled)
 
 
 def test_events_of_networks_and_volumes(api, made, call):
-    """GET /events: network create/connect/destroy and volume create/destroy, by type and label."""
+    """GET /events: network create/connect/destroy and volume create/destroy, by type and object."""
     since = f"{time.time() - 1:.0f}"
     network = made.network(Labels={"conformance.evented": "network"})
-    container = made.container(["true"])
+    container = made.running()  # a created container's endpoints join when it starts
     call("POST /networks/{id}/connect", 200, id=network, json={"Container": container})
-    volume = made.volume(Labels={"conformance.evented": "volume"})
+    volume = made.volume()
     call("DELETE /volumes/{name}", 204, name=volume)
     call("DELETE /containers/{id}", 204, id=container, params={"force": 1})
     call("DELETE /networks/{id}", 204, id=network)
@@ -132,18 +140,20 @@ def test_events_of_networks_and_volumes(api, made, call):
         "create",
         "connect",
     ]
-    volumes = _events(api, since, {"type": ["volume"], "label": ["conformance.evented=volume"]}, ["create", "destroy"])
+    volumes = _events(api, since, {"type": ["volume"], "volume": [volume]}, ["create", "destroy"])
     assert {e["Actor"]["ID"] for e in volumes} == {volume}
 
 
 def test_info_counts_agree_with_the_lists(made, call):
     """GET /info counts of containers and images agree with GET /containers/json and /images/json."""
     made.container(["true"])
+    made.running()
     info = call("GET /info", 200)
     containers = call("GET /containers/json", 200, params={"all": 1})
-    assert info["Containers"] == len(containers)
+    assert info["Containers"] == len(containers), containers
     assert info["ContainersRunning"] == len([c for c in containers if c["State"] == "running"])
-    assert info["ContainersStopped"] == len([c for c in containers if c["State"] == "exited"])
+    assert info["ContainersPaused"] == len([c for c in containers if c["State"] == "paused"])
+    assert info["ContainersStopped"] == len([c for c in containers if c["State"] not in ("running", "paused")])
     assert info["Images"] == len(call("GET /images/json", 200, params={"all": 1}))
 
 
