@@ -127,10 +127,11 @@ def test_history_names_each_step(made, call):
     base = call("GET /images/{name}/history", 200, name="alpine:latest")
     history = call("GET /images/{name}/history", 200, name=built)
 
-    ours = history[: len(history) - len(base)]
-    assert "second-step" in ours[0]["CreatedBy"]
-    assert "first-step" in ours[1]["CreatedBy"]
-    assert any("LABEL" in entry["CreatedBy"] for entry in ours), "the build's labels are a step of their own"
+    ours = [entry["CreatedBy"] for entry in history[: len(history) - len(base)]]
+    assert "LABEL" in ours[0], "the build's labels parameter is the last step"
+    assert "second-step" in ours[1]
+    assert "first-step" in ours[2]
+    assert len(ours) == 3
 
 
 def _manifest(tar: bytes) -> list[dict]:
