@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from packaging.version import Version
 
 from fixtures.scenario.objects import demux
 
@@ -31,13 +32,15 @@ def _filters(**filters) -> dict:
     return {"filters": json.dumps(filters)}
 
 
-def test_prune_by_label(api, made, call):
-    """POST /volumes/prune with a label filter removes the unused volume of that label (all=true), not the used one."""
+def test_prune_by_label(api, made, call, engine):
+    """POST /volumes/prune with a label filter removes the unused volume of that label, not the used one
+    (named volumes with all=true from API 1.42)."""
     label = made.name("prune")
     unused = made.volume(Labels={"conformance.prune": label})
     used = made.volume(Labels={"conformance.prune": label})
     made.container(["true"], HostConfig={"Binds": [f"{used}:/data"]})
-    pruned = call("POST /volumes/prune", 200, params=_filters(label=[f"conformance.prune={label}"], all=["true"]))
+    named_too = {"all": ["true"]} if Version(api.api_version or engine.api_version) >= Version("1.42") else {}
+    pruned = call("POST /volumes/prune", 200, params=_filters(label=[f"conformance.prune={label}"], **named_too))
     assert pruned["VolumesDeleted"] == [unused]
     assert api.get(f"/volumes/{unused}").status_code == 404
     call("GET /volumes/{name}", 200, name=used)
