@@ -202,6 +202,7 @@ def test_delete_with_force_and_noprune(api, made, call):
 
     parent = image["Parent"]
     assert parent, "a classic build keeps its steps as parent images"
+    assert parent != call("GET /images/{name}/json", 200, name="alpine:latest")["Id"], "the parent is a step of ours"
     made._keep("images", parent)
     deleted = call("DELETE /images/{name}", 200, name=image["Id"], params={"force": 1, "noprune": 1})
     assert {"Untagged": tag} in deleted
