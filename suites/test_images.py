@@ -231,3 +231,35 @@ def test_list_filters(api, made, call):
     malformed = api.get("/images/json", params={"filters": "{not json"})
     assert malformed.status_code == 400
     assert malformed.json()["message"]
+
+
+def _stream_errors(response) -> list[str]:
+    return (
+        [m["error"] for m in json_lines(response) if "error" in m] if response.status_code == 200 else [response.text]
+    )
+
+
+def test_push_and_pull_need_credentials(api, made, call, engine):
+    """A registry with htpasswd auth: push and pull fail without X-Registry-Auth and succeed with it."""
+    if engine.auth_registry is None:
+        pytest.skip("the engine cannot reach the run's registries")
+    registry = engine.auth_registry
+    auth = _auth(registry.address, registry.username, registry.password)
+    built = made.image('FROM alpine\nRUN echo private > /private\nCMD ["cat", "/private"]\n')
+    anonymous = made.tag(built, f"{registry.address}/{made.name('private')}")
+    assert _stream_errors(api.post(f"/images/{anonymous}/push", timeout=120)), "pushed without credentials"
+
+    reference, digest = made.pushed(built, registry.address, auth)
+    for name in (reference, anonymous, built):
+        call("DELETE /images/{name}", 200, name=name)
+    assert _stream_errors(api.post("/images/create", params={"fromImage": reference}, timeout=120)), (
+        "pulled without credentials"
+    )
+    assert api.get(f"/images/{reference}/json").status_code == 404
+
+    pulled = api.post("/images/create", params={"fromImage": reference}, headers={"X-Registry-Auth": auth}, timeout=120)
+    assert not _stream_errors(pulled)
+    assert (
+        f"{reference.rsplit(':', 1)[0]}@{digest}" in call("GET /images/{name}/json", 200, name=reference)["RepoDigests"]
+    )
+    assert _run(api, made, call, reference) == "private\n"

@@ -164,3 +164,23 @@ def test_auth_to_the_runs_registry(api, engine, call):
     server = engine.registry.removeprefix("http://")
     answer = call("POST /auth", 200, json={"username": "conformance", "password": "secret", "serveraddress": server})
     assert answer["Status"] == "Login Succeeded"
+
+
+def _credentials(engine) -> dict:
+    if engine.auth_registry is None:
+        pytest.skip("the engine cannot reach the run's registries")
+    registry = engine.auth_registry
+    return {"username": registry.username, "password": registry.password, "serveraddress": registry.address}
+
+
+def test_auth_with_good_credentials(engine, call):
+    """POST /auth to the run's htpasswd registry with its user's credentials: 200 "Login Succeeded"."""
+    answer = call("POST /auth", 200, json=_credentials(engine), timeout=60)
+    assert answer["Status"] == "Login Succeeded"
+
+
+def test_auth_with_a_wrong_password_is_401(api, engine):
+    """POST /auth to the run's htpasswd registry with a wrong password: 401 with a JSON message."""
+    refused = api.post("/auth", json={**_credentials(engine), "password": "wrong"}, timeout=60)
+    assert refused.status_code == 401, refused.text[:300]
+    assert refused.json()["message"]
