@@ -13,7 +13,7 @@ pytestmark = pytest.mark.images
 def _build(api, made, files: dict[str, bytes], tags: list[str], *, gzipped: bool = False, **params):
     """POST /build of FILES tagged TAGS (each removed at the end); the response."""
     for tag in tags:
-        made._keep("images", tag)
+        made.removes_image(tag)
     context = tar_of(files)
     response = api.post(
         "/build",
@@ -69,7 +69,7 @@ def test_dockerfile_path_nocache_quiet_gzip(api, made, call):
     files = {"build/Other.dockerfile": b'FROM alpine\nRUN date +%s%N > /stamp\nCMD ["cat", "/stamp"]\n'}
     _build(api, made, files, [tag], dockerfile="build/Other.dockerfile", gzipped=True)
     first = call("GET /images/{name}/json", 200, name=tag)["Id"]
-    made._keep("images", first)
+    made.removes_image(first)
 
     again = _build(api, made, files, [tag], dockerfile="build/Other.dockerfile", nocache=1, q=1, gzipped=True)
     messages = json_lines(again)

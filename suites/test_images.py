@@ -111,7 +111,7 @@ def test_push_and_pull_back_by_digest(api, made, call, engine):
     assert api.get(f"/images/{reference}/json").status_code == 404
 
     by_digest = f"{repo}@{digest}"
-    made._keep("images", by_digest)
+    made.removes_image(by_digest)
     pulled = api.post(
         "/images/create", params={"fromImage": by_digest}, headers={"X-Registry-Auth": _auth(registry)}, timeout=120
     )
@@ -179,7 +179,7 @@ def test_prune_dangling_of_the_run(api, made, call):
     """POST /images/prune with dangling and label filters removes the run's dangling image, nothing else."""
     tag = made.image("FROM alpine\nRUN echo one > /version\n")
     old = call("GET /images/{name}/json", 200, name=tag)["Id"]
-    made._keep("images", old)
+    made.removes_image(old)
     made.image("FROM alpine\nRUN echo two > /version\n", t=tag)  # the tag moves: the first image dangles
     assert call("GET /images/{name}/json", 200, name=old)["RepoTags"] in ([], None)
 
@@ -203,7 +203,7 @@ def test_delete_with_force_and_noprune(api, made, call):
     parent = image["Parent"]
     assert parent, "a classic build keeps its steps as parent images"
     assert parent != call("GET /images/{name}/json", 200, name="alpine:latest")["Id"], "the parent is a step of ours"
-    made._keep("images", parent)
+    made.removes_image(parent)
     deleted = call("DELETE /images/{name}", 200, name=image["Id"], params={"force": 1, "noprune": 1})
     assert {"Untagged": tag} in deleted
     assert api.get(f"/images/{tag}/json").status_code == 404
