@@ -1,5 +1,10 @@
 """Images: pull through the registry, build from a tar context, list, run, delete."""
 
+import base64
+import io
+import json
+import tarfile
+
 import pytest
 
 from fixtures.scenario.objects import demux, json_lines
@@ -51,3 +56,210 @@ def test_unknown_image_is_404(api, made):
     missing = api.post("/containers/create", json=made.labelled({"Image": "no-such-image:latest"}))
     assert missing.status_code == 404
     assert missing.json()["message"]
+
+
+def _auth(server: str, username: str = "", password: str = "") -> str:
+    """An X-Registry-Auth header: base64url of the JSON auth configuration."""
+    config = {"username": username, "password": password, "serveraddress": server}
+    return base64.urlsafe_b64encode(json.dumps(config).encode()).decode()
+
+
+def _registry(engine) -> str:
+    if engine.registry is None:
+        pytest.skip("the engine cannot reach the run's registry")
+    return engine.registry.removeprefix("http://")
+
+
+def _ours(made, **more) -> str:
+    """A filters= value of the run's labels, and MORE."""
+    filters = {"label": [f"{k}={v}" for k, v in made.labels.items()]}
+    for key, values in more.items():
+        filters[key] = filters.get(key, []) + values
+    return json.dumps(filters)
+
+
+def test_tag_lists_and_runs(api, made, call):
+    """POST /images/{name}/tag 201: the new tag is listed and runs; an invalid repository name is 400."""
+    built = made.image('FROM alpine\nCMD ["echo", "tagged"]\n')
+    repo = made.name("tagged")
+    reference = made.tag(built, repo, "v1")
+
+    assert reference in call("GET /images/{name}/json", 200, name=reference)["RepoTags"]
+    assert any(reference in (i.get("RepoTags") or []) for i in call("GET /images/json", 200))
+    assert _run(api, made, call, reference) == "tagged\n"
+
+    invalid = api.post(f"/images/{built}/tag", params={"repo": "Not A Repository!", "tag": "latest"})
+    assert invalid.status_code == 400
+    assert invalid.json()["message"]
+
+
+def test_push_and_pull_back_by_digest(api, made, call, engine):
+    """POST /images/{name}/push with X-Registry-Auth; the pushed digest is what GET /distribution/{name}/json
+    and a pull by digest see."""
+    registry = _registry(engine)
+    built = made.image('FROM alpine\nRUN echo pushed > /pushed\nCMD ["cat", "/pushed"]\n')
+    reference, digest = made.pushed(built, registry, _auth(registry))
+
+    distribution = call(
+        "GET /distribution/{name}/json", 200, name=reference, headers={"X-Registry-Auth": _auth(registry)}
+    )
+    assert distribution["Descriptor"]["digest"] == digest
+
+    repo = reference.rsplit(":", 1)[0]
+    call("DELETE /images/{name}", 200, name=reference)
+    call("DELETE /images/{name}", 200, name=built)
+    assert api.get(f"/images/{reference}/json").status_code == 404
+
+    by_digest = f"{repo}@{digest}"
+    made.removes_image(by_digest)
+    pulled = api.post(
+        "/images/create", params={"fromImage": by_digest}, headers={"X-Registry-Auth": _auth(registry)}, timeout=120
+    )
+    assert pulled.status_code == 200
+    assert not [m for m in json_lines(pulled) if "error" in m], pulled.text[-300:]
+    assert by_digest in call("GET /images/{name}/json", 200, name=by_digest)["RepoDigests"]
+    assert _run(api, made, call, by_digest) == "pushed\n"
+
+
+def test_history_names_each_step(made, call):
+    """GET /images/{name}/history: one entry per build step, newest first, CreatedBy naming the step."""
+    built = made.image("FROM alpine\nRUN echo first-step > /first\nRUN echo second-step > /second\n")
+    base = call("GET /images/{name}/history", 200, name="alpine:latest")
+    history = call("GET /images/{name}/history", 200, name=built)
+
+    ours = [entry["CreatedBy"] for entry in history[: len(history) - len(base)]]
+    assert "LABEL" in ours[0], "the build's labels parameter comes last"
+    steps = [created_by for created_by in ours if "LABEL" not in created_by]
+    assert len(steps) == 2
+    assert "second-step" in steps[0]
+    assert "first-step" in steps[1]
+
+
+def _manifest(tar: bytes) -> list[dict]:
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        return json.load(archive.extractfile("manifest.json"))
+
+
+def test_save_delete_load(api, made, call):
+    """GET /images/{name}/get and /images/get?names= give a tar whose manifest.json names the RepoTags;
+    POST /images/load brings a deleted image back, listed and running."""
+    first = made.image('FROM alpine\nRUN echo saved > /saved\nCMD ["cat", "/saved"]\n')
+    second = made.image('FROM alpine\nRUN echo other > /other\nCMD ["cat", "/other"]\n')
+
+    one = call("GET /images/{name}/get", 200, name=first, timeout=60)
+    assert [m["RepoTags"] for m in _manifest(one)] == [[first]]
+    both = call("GET /images/get", 200, params={"names": [first, second]}, timeout=60)
+    assert sorted(tag for m in _manifest(both) for tag in m["RepoTags"]) == sorted([first, second])
+
+    call("DELETE /images/{name}", 200, name=first)
+    assert api.get(f"/images/{first}/json").status_code == 404
+    loaded = api.post(
+        "/images/load", data=one, params={"quiet": 1}, headers={"Content-Type": "application/x-tar"}, timeout=60
+    )
+    assert loaded.status_code == 200
+    assert [m.get("stream") for m in json_lines(loaded)] == [f"Loaded image: {first}\n"], "quiet: no progress"
+    assert any(first in (i.get("RepoTags") or []) for i in call("GET /images/json", 200))
+    assert _run(api, made, call, first) == "saved\n"
+
+
+def test_commit_keeps_the_containers_file(api, made, call):
+    """POST /commit 201: a container's file is in the new image, and `changes` sets its CMD."""
+    container = made.container(["sh", "-c", "echo committed > /committed"])
+    call("POST /containers/{id}/start", 204, id=container)
+    assert call("POST /containers/{id}/wait", 200, id=container, timeout=30)["StatusCode"] == 0
+
+    image = made.committed(container, changes='CMD ["cat", "/committed"]', comment="by the suite")
+    inspected = call("GET /images/{name}/json", 200, name=image)
+    assert inspected["Config"]["Cmd"] == ["cat", "/committed"]
+    assert inspected["Comment"] == "by the suite"
+    assert _run(api, made, call, image) == "committed\n"
+
+
+def test_prune_dangling_of_the_run(api, made, call):
+    """POST /images/prune with dangling and label filters removes the run's dangling image, nothing else."""
+    tag = made.image("FROM alpine\nRUN echo one > /version\n")
+    old = call("GET /images/{name}/json", 200, name=tag)["Id"]
+    made.removes_image(old)
+    made.image("FROM alpine\nRUN echo two > /version\n", t=tag)  # the tag moves: the first image dangles
+    assert call("GET /images/{name}/json", 200, name=old)["RepoTags"] in ([], None)
+
+    pruned = call("POST /images/prune", 200, params={"filters": _ours(made, dangling=["true"])})
+    assert {"Deleted": old} in (pruned["ImagesDeleted"] or [])
+    assert isinstance(pruned["SpaceReclaimed"], int)
+    assert api.get(f"/images/{old}/json").status_code == 404
+    call("GET /images/{name}/json", 200, name=tag)
+    call("GET /images/{name}/json", 200, name="alpine:latest")
+
+
+def test_delete_with_force_and_noprune(api, made, call):
+    """DELETE /images/{name}: an image a container uses is 409, force=1 removes it; noprune=1 keeps its parent."""
+    tag = made.image("FROM alpine\nRUN echo a > /a\nRUN echo b > /b\n")
+    image = call("GET /images/{name}/json", 200, name=tag)
+    made.container(Image=tag)
+    in_use = api.delete(f"/images/{image['Id']}")
+    assert in_use.status_code == 409
+    assert in_use.json()["message"]
+
+    parent = image["Parent"]
+    assert parent, "a classic build keeps its steps as parent images"
+    assert parent != call("GET /images/{name}/json", 200, name="alpine:latest")["Id"], "the parent is a step of ours"
+    made.removes_image(parent)
+    deleted = call("DELETE /images/{name}", 200, name=image["Id"], params={"force": 1, "noprune": 1})
+    assert {"Untagged": tag} in deleted
+    assert api.get(f"/images/{tag}/json").status_code == 404
+    call("GET /images/{name}/json", 200, name=parent)
+
+
+def test_search_without_an_index(api):
+    """GET /images/search when the engine cannot reach its index: an error with a JSON message."""
+    response = api.get("/images/search", params={"term": "alpine", "limit": 5}, timeout=60)
+    assert response.status_code == 500
+    assert response.json()["message"]
+
+
+def test_list_filters(api, made, call):
+    """GET /images/json filters: reference, label, dangling; a malformed filter is 400."""
+    tag = made.image("FROM alpine\nLABEL conformance.kind=filtered\n")
+    by_reference = call("GET /images/json", 200, params={"filters": json.dumps({"reference": [tag]})})
+    assert [i["RepoTags"] for i in by_reference] == [[tag]]
+    by_label = call("GET /images/json", 200, params={"filters": _ours(made, label=["conformance.kind=filtered"])})
+    assert [i["RepoTags"] for i in by_label] == [[tag]]
+    dangling = call("GET /images/json", 200, params={"filters": json.dumps({"dangling": ["true"]})})
+    assert all(not i["RepoTags"] or i["RepoTags"] == ["<none>:<none>"] for i in dangling)
+    assert tag not in [t for i in dangling for t in i["RepoTags"] or []]
+
+    malformed = api.get("/images/json", params={"filters": "{not json"})
+    assert malformed.status_code == 400
+    assert malformed.json()["message"]
+
+
+def _stream_errors(response) -> list[str]:
+    return (
+        [m["error"] for m in json_lines(response) if "error" in m] if response.status_code == 200 else [response.text]
+    )
+
+
+def test_push_and_pull_need_credentials(api, made, call, engine):
+    """A registry with htpasswd auth: push and pull fail without X-Registry-Auth and succeed with it."""
+    if engine.auth_registry is None:
+        pytest.skip("the engine cannot reach the run's registries")
+    registry = engine.auth_registry
+    auth = _auth(registry.address, registry.username, registry.password)
+    built = made.image('FROM alpine\nRUN echo private > /private\nCMD ["cat", "/private"]\n')
+    anonymous = made.tag(built, f"{registry.address}/{made.name('private')}")
+    assert _stream_errors(api.post(f"/images/{anonymous}/push", timeout=120)), "pushed without credentials"
+
+    reference, digest = made.pushed(built, registry.address, auth)
+    for name in (reference, anonymous, built):
+        call("DELETE /images/{name}", 200, name=name)
+    assert _stream_errors(api.post("/images/create", params={"fromImage": reference}, timeout=120)), (
+        "pulled without credentials"
+    )
+    assert api.get(f"/images/{reference}/json").status_code == 404
+
+    pulled = api.post("/images/create", params={"fromImage": reference}, headers={"X-Registry-Auth": auth}, timeout=120)
+    assert not _stream_errors(pulled)
+    assert (
+        f"{reference.rsplit(':', 1)[0]}@{digest}" in call("GET /images/{name}/json", 200, name=reference)["RepoDigests"]
+    )
+    assert _run(api, made, call, reference) == "private\n"
