@@ -256,6 +256,23 @@ def _changes_data(changes: list[tuple]) -> dict:
     return {"rows": rows, "more": max(len(changes) - ROW_LIMIT, 0)}
 
 
+def _steps(changes: list[tuple]) -> list[dict]:
+    """The changes of one operation per version step, each with its +/- counts, to unfold one at a time."""
+    by_version: dict[str, list[tuple]] = defaultdict(list)
+    for change in changes:
+        by_version[change[0]].append(change)
+    return [
+        {
+            "version": version,
+            "added": sum(1 for c in step if c[1] == "added"),
+            "removed": sum(1 for c in step if c[1] == "removed"),
+            "changed": sum(1 for c in step if c[1] == "changed"),
+            "changes": _changes_data(step),
+        }
+        for version, step in by_version.items()
+    ]
+
+
 def _engine_drift_data(results: dict) -> list[dict]:
     views = []
     for view in drift.engine_drift(results):
@@ -281,7 +298,13 @@ def _engine_drift_data(results: dict) -> list[dict]:
 
 
 def _conformance_data(results: dict) -> dict:
-    conformance = drift.spec_conformance(results)
+    """New mismatches first, row by row; known (baselined) ones folded into a count per engine and operation."""
+    everything = drift.spec_conformance(results)
+    conformance = [c for c in everything if not c["baseline"]]
+    known: dict[tuple[str, str], int] = {}
+    for c in everything:
+        if c["baseline"]:
+            known[(c["engine"], c["operation"])] = known.get((c["engine"], c["operation"]), 0) + 1
     rows = [
         [
             _cell(c["engine"]),
@@ -294,7 +317,14 @@ def _conformance_data(results: dict) -> dict:
         ]
         for c in conformance[: ROW_LIMIT * 2]
     ]
-    return {"count": len(conformance), "rows": rows}
+    folded = [[_cell(engine), _cell(operation), _cell(count)] for (engine, operation), count in sorted(known.items())]
+    return {
+        "count": len(everything),
+        "new": len(conformance),
+        "rows": rows,
+        "known": folded,
+        "known_count": sum(known.values()),
+    }
 
 
 def _errata_data(results: dict) -> list[dict] | None:
@@ -329,7 +359,7 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
             "versions": spec["versions"],
             "missing": spec["missing"],
             "operations": [
-                {"operation": v["operation"], "count": len(v["changes"]), "changes": _changes_data(v["changes"])}
+                {"operation": v["operation"], "count": len(v["changes"]), "steps": _steps(v["changes"])}
                 for v in spec["operations"]
             ],
         },

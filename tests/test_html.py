@@ -153,3 +153,29 @@ def test_verdict_lines_for_the_terminal():
     lines = verdict.verdict_lines(_one_new_one_known())
     assert lines[0].startswith("docker-28.5: FAIL  1 passed, 2 new deviations, 1 known")
     assert "  new: test_info" in lines and "  known: test_enable" in lines
+
+
+def test_the_engine_vs_spec_view_shows_new_mismatches_and_folds_known_ones_into_counts():
+    def mismatch(path, known):
+        return {
+            "operation": "GET /info",
+            "status": 200,
+            "api": "1.51",
+            "path": path,
+            "expected": "type 'array'",
+            "actual": "None",
+            "baseline": known,
+        }
+
+    tests = [
+        _test(
+            "docker-28.5",
+            "test_info",
+            "Fail",
+            mismatches=[mismatch("/New", False), mismatch("/A", True), mismatch("/B", True)],
+        )
+    ]
+    page = html.drift_views(_results("docker-28.5", tests, api="1.51") | {"versions": []}, None)
+    assert "(3 places: 1 new, 2 known)" in page
+    assert "/New" in page and "/A" not in page, "known places are counted, not listed"
+    assert "2 known mismatches" in page
