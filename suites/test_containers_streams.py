@@ -37,7 +37,7 @@ def _attach(api, container: str, **params) -> Hijacked:
 
 
 def test_attach_multiplexes_stdout_and_stderr_of_a_container_without_tty(api, made):
-    """POST /containers/{id}/attach 101 Upgrade tcp: stdin reaches the container, stdout and stderr come back in frames."""
+    """POST /containers/{id}/attach 101 Upgrade tcp: stdin reaches the container, stdout and stderr return in frames."""
     container = made.running(
         ["sh", "-c", 'while read line; do echo "out $line"; echo "err $line" >&2; done'],
         OpenStdin=True,
@@ -98,7 +98,7 @@ def _stamped(line: str) -> tuple[float, str]:
     """A timestamps=1 line: seconds since the epoch (RFC 3339, nanoseconds cut to micro) and the text."""
     stamp, text = line.split(" ", 1)
     whole, _, fraction = stamp.rstrip("Z").partition(".")
-    at = datetime.datetime.fromisoformat(whole).replace(tzinfo=datetime.timezone.utc)
+    at = datetime.datetime.fromisoformat(whole).replace(tzinfo=datetime.UTC)
     return at.timestamp() + float(f"0.{fraction or 0}"), text
 
 

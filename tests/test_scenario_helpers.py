@@ -78,8 +78,15 @@ def test_new(engine): pass
 def test_old(engine): pass
 """)
     result = pytester.runpytest_inprocess(
-        "-p", "fixtures.options", "-p", "fixtures.scenario.plugin", "-p", "no:cacheprovider", "-rs",
-        "-o", "markers=requires_api(version): gate",
+        "-p",
+        "fixtures.options",
+        "-p",
+        "fixtures.scenario.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-rs",
+        "-o",
+        "markers=requires_api(version): gate",
     )
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(["*requires API 1.44 (called at 1.41)*"])
