@@ -5,6 +5,7 @@ import json
 import pytest
 
 from fixtures.scenario.objects import demux
+from fixtures.scenario.plugin import UNSUPPORTED
 from fixtures.wait import until
 
 pytestmark = pytest.mark.containers
@@ -106,23 +107,33 @@ def _by_label(label: dict) -> str:
     return json.dumps({"label": [f"{key}={value}" for key, value in label.items()]})
 
 
+def _skip_unless_served(response, engine, operation: str) -> None:
+    """Unsupported where a podman engine answers the route with its router's plain 404 (not a JSON error)."""
+    if (
+        engine.spec.kind == "podman"
+        and response.status_code == 404
+        and "json" not in response.headers.get("Content-Type", "")
+    ):
+        pytest.skip(f"{UNSUPPORTED}{engine.name} does not serve {operation} (404 {response.text.strip()[:40]})")
+
+
 def _logged(api, container: str) -> str:
     return demux(api.get(f"/containers/{container}/logs", params={"stdout": 1, "stderr": 1}).content)[0]
 
 
-def test_update_changes_resources_and_restart_policy(made, call):
+def test_update_changes_resources_and_restart_policy(api, made, check, engine):
     """POST /containers/{id}/update 200: the new memory limit and restart policy show in inspect."""
     container = made.running()
-    answer = call(
-        "POST /containers/{id}/update",
-        200,
-        id=container,
+    response = api.post(
+        f"/containers/{container}/update",
         json={
             "Memory": 64 * 1024 * 1024,
             "MemorySwap": -1,
             "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3},
         },
     )
+    _skip_unless_served(response, engine, "POST /containers/{id}/update")
+    answer = check(response, 200, "POST /containers/{id}/update")
     assert "Warnings" in answer
     host = made.inspect(container)["HostConfig"]
     assert host["Memory"] == 64 * 1024 * 1024
@@ -387,26 +398,27 @@ def test_create_refuses_trailing_garbage(api, made):
     _create_refused(api, made, *GARBAGE)
 
 
-def _update_refused(api, made, headers: dict, body: bytes) -> None:
+def _update_refused(api, made, engine, headers: dict, body: bytes) -> None:
     """POST /containers/{id}/update with a bad body: 400 with a JSON message, the container unchanged."""
     container = made.container(["true"])
     body = body.replace(b'"Image": "alpine"', b'"Memory": 67108864')
     refused = api.post(f"/containers/{container}/update", data=body, headers=headers)
+    _skip_unless_served(refused, engine, "POST /containers/{id}/update")
     assert refused.status_code == 400
     assert refused.json()["message"]
     assert made.inspect(container)["HostConfig"]["Memory"] == 0
 
 
-def test_update_refuses_a_wrong_content_type(api, made):
+def test_update_refuses_a_wrong_content_type(api, made, engine):
     """POST /containers/{id}/update with Content-Type text/plain: 400 with a JSON message, nothing changed."""
-    _update_refused(api, made, *WRONG_TYPE)
+    _update_refused(api, made, engine, *WRONG_TYPE)
 
 
-def test_update_refuses_an_empty_body(api, made):
+def test_update_refuses_an_empty_body(api, made, engine):
     """POST /containers/{id}/update with an empty body (the body is required): 400 with a JSON message."""
-    _update_refused(api, made, *EMPTY)
+    _update_refused(api, made, engine, *EMPTY)
 
 
-def test_update_refuses_trailing_garbage(api, made):
+def test_update_refuses_trailing_garbage(api, made, engine):
     """POST /containers/{id}/update with data after the JSON object: 400 with a JSON message, nothing changed."""
-    _update_refused(api, made, *GARBAGE)
+    _update_refused(api, made, engine, *GARBAGE)

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from fixtures.scenario.objects import demux
+from fixtures.scenario.plugin import UNSUPPORTED
 from fixtures.scenario.streams import (
     UPGRADE_TCP,
     Hijacked,
@@ -79,12 +80,15 @@ def test_attach_with_bad_detach_keys_is_a_bad_request(api, made):
     assert "notakey" in refused.text
 
 
-def test_attach_websocket_carries_the_output(api, made):
+def test_attach_websocket_carries_the_output(api, made, engine):
     """GET /containers/{id}/attach/ws 101 websocket: logs=1 replays output, stdin sent in a frame comes back."""
     container = made.running(["sh", "-c", 'echo ws-hello; while read line; do echo "ws $line"; done'], OpenStdin=True)
     until(lambda: "ws-hello" in _logs(api, container)[0], 10, "the container's first line")
     params = {"logs": 1, "stream": 1, "stdin": 1, "stdout": 1, "stderr": 1}
     response = api.get(f"/containers/{container}/attach/ws", params=params, headers=websocket_headers(), stream=True)
+    if engine.spec.kind == "podman" and response.status_code == 404:  # its compat API has no such route
+        response.close()
+        pytest.skip(f"{UNSUPPORTED}{engine.name} does not serve GET /containers/{{id}}/attach/ws (404)")
     assert response.status_code == 101, f"GET /containers/{{id}}/attach/ws: {response.status_code}"
     assert response.headers["Upgrade"].lower() == "websocket"
     with Hijacked(response) as attached:
