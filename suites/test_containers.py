@@ -422,3 +422,22 @@ def test_update_refuses_an_empty_body(api, made, engine):
 def test_update_refuses_trailing_garbage(api, made, engine):
     """POST /containers/{id}/update with data after the JSON object: 400 with a JSON message, nothing changed."""
     _update_refused(api, made, engine, *GARBAGE)
+
+
+def test_a_published_port_is_reached_from_another_container(api, made, call):
+    """PortBindings with an empty HostPort: a port is chosen, listed in inspect and list, and it answers there."""
+    server = made.running(
+        ["sh", "-c", "mkdir -p /www && echo published > /www/index.html && httpd -f -p 8080 -h /www"],
+        ExposedPorts={"8080/tcp": {}},
+        HostConfig={"PortBindings": {"8080/tcp": [{"HostPort": ""}]}},
+    )
+    settings = made.inspect(server)["NetworkSettings"]
+    port = int(settings["Ports"]["8080/tcp"][0]["HostPort"])
+    gateway = next(iter(settings["Networks"].values()))["Gateway"]
+    listed = call("GET /containers/json", 200, params={"filters": json.dumps({"id": [server]})})
+    assert port in [p.get("PublicPort") for p in listed[0]["Ports"]]
+    url = f"http://{gateway}:{port}/"
+    client = made.container(["sh", "-c", f"for i in $(seq 50); do wget -qO- {url} && exit 0; sleep 0.2; done; exit 1"])
+    call("POST /containers/{id}/start", 204, id=client)
+    assert call("POST /containers/{id}/wait", 200, id=client, timeout=30)["StatusCode"] == 0
+    assert _logged(api, client) == "published\n"
