@@ -108,14 +108,16 @@ def _stamped(line: str) -> tuple[float, str]:
 
 def test_logs_tail_timestamps_since_and_until(api, made, call):
     """GET /containers/{id}/logs: tail=N the last N lines; timestamps=1 prefixes each; since/until cut by time."""
-    container = made.container(["sh", "-c", "echo one; sleep 1.2; echo two; sleep 1.2; echo three"])
+    container = made.container(["sh", "-c", "echo one; sleep 1.5; echo two; sleep 1.5; echo three"])
     call("POST /containers/{id}/start", 204, id=container)
     assert call("POST /containers/{id}/wait", 200, id=container, timeout=30)["StatusCode"] == 0
 
     assert _logs(api, container, tail=2) == ("two\nthree\n", "")
     stamped = [_stamped(line) for line in _logs(api, container, timestamps=1)[0].splitlines()]
     assert [text for _, text in stamped] == ["one", "two", "three"]
-    between = f"{stamped[0][0] + 0.6:.6f}"  # after one, before two
+    # after one, before two even where the stamps are cut to whole seconds; as seconds.nanoseconds
+    cut = stamped[0][0] + 1.2
+    between = f"{int(cut)}.{round((cut - int(cut)) * 1e9):09d}"
     assert _logs(api, container, since=between) == ("two\nthree\n", "")
     assert _logs(api, container, until=between) == ("one\n", "")
     assert call("GET /containers/{id}/logs", 200, id=container, params={"stdout": 1, "tail": 1}) != b""
