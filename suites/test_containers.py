@@ -194,22 +194,34 @@ def test_resize_a_tty_container(api, made, call):
     assert refused.json()["message"]
 
 
-def test_wait_conditions(api, made, call, check):
-    """wait not-running returns at once for a created container; next-exit when it exits; removed when it is gone."""
-    created = made.container(["sleep", "300"])
-    at_once = call("POST /containers/{id}/wait", 200, id=created, params={"condition": "not-running"}, timeout=10)
-    assert at_once["StatusCode"] == 0
+def test_wait_not_running_returns_at_once_for_an_exited_container(made, call):
+    """POST /containers/{id}/wait?condition=not-running of an exited container: at once, with its exit code."""
+    exited = made.container(["sh", "-c", "exit 3"])
+    call("POST /containers/{id}/start", 204, id=exited)
+    until(lambda: made.inspect(exited)["State"]["Running"] is False, 10, "the container exited")
+    answer = call("POST /containers/{id}/wait", 200, id=exited, params={"condition": "not-running"}, timeout=10)
+    assert answer["StatusCode"] == 3
 
-    # the engine answers the headers once the wait is registered, and the body when the condition is met
+
+# the engine answers the headers once the wait is registered, and the body when the condition is met
+def test_wait_next_exit_returns_when_the_container_exits(api, made, call, check):
+    """condition=next-exit on a running container: the answer comes when it exits, with its exit code."""
     running = made.running()
     next_exit = api.post(f"/containers/{running}/wait", params={"condition": "next-exit"}, stream=True, timeout=30)
-    removed = api.post(f"/containers/{created}/wait", params={"condition": "removed"}, stream=True, timeout=30)
     assert made.inspect(running)["State"]["Running"] is True
     call("POST /containers/{id}/kill", 204, id=running)
     assert check(next_exit, 200, "POST /containers/{id}/wait")["StatusCode"] == 137
-    assert api.get(f"/containers/{created}/json").status_code == 200, "removed does not return before the removal"
-    assert api.delete(f"/containers/{created}").status_code == 204
-    assert check(removed, 200, "POST /containers/{id}/wait")["StatusCode"] == 0
+
+
+def test_wait_removed_returns_when_the_container_is_removed(api, made, call, check):
+    """condition=removed on an exited container: the answer comes once it is removed, with its exit code."""
+    exited = made.container(["sh", "-c", "exit 3"])
+    call("POST /containers/{id}/start", 204, id=exited)
+    assert call("POST /containers/{id}/wait", 200, id=exited, timeout=30)["StatusCode"] == 3
+    removed = api.post(f"/containers/{exited}/wait", params={"condition": "removed"}, stream=True, timeout=30)
+    assert api.get(f"/containers/{exited}/json").status_code == 200, "removed does not return before the removal"
+    assert api.delete(f"/containers/{exited}").status_code == 204
+    assert check(removed, 200, "POST /containers/{id}/wait")["StatusCode"] == 3
 
 
 def test_wait_with_an_unknown_condition_is_a_bad_request(api, made):
@@ -249,7 +261,7 @@ def test_prune_removes_only_stopped_containers_with_the_label(api, made, call):
     assert pruned["SpaceReclaimed"] >= 0
     assert api.get(f"/containers/{stopped}/json").status_code == 404
     assert made.inspect(running)["State"]["Running"] is True
-    assert made.inspect(other)["State"]["Status"] == "exited"
+    assert made.inspect(other)["State"]["Running"] is False, "an unlabelled stopped container is kept"
 
 
 def test_list_filters_limit_and_size(api, made, call):
