@@ -154,7 +154,7 @@ def test_rollback_restores_the_previous_spec(call, made, cluster):
 def test_service_and_task_logs(api, call, made, cluster):
     """GET /services/{id}/logs holds every task's output; GET /tasks/{id}/logs the one task's."""
     service = made.service(
-        ["sh", "-c", "echo hello from $(hostname); sleep 300"],
+        ["sh", "-c", "echo hello from $(hostname); trap 'exit 0' TERM; sleep 300 & wait"],
         Mode={"Replicated": {"Replicas": 2}},
         TaskTemplate={"Placement": {"MaxReplicas": 1}},
     )
