@@ -69,15 +69,7 @@ def test_drain_moves_tasks_off_the_node(call, made, cluster):
         return running if len(tasks) == 2 and len(running) == 2 and {t["NodeID"] for t in running} <= on else None
 
     until(lambda: placed({cluster.manager_node, cluster.worker_node}), 90, "2 running tasks", interval=0.5)
-    node = call("GET /nodes/{id}", 200, id=cluster.worker_node)
-    drained = {**node["Spec"], "Availability": "drain"}
-    call(
-        "POST /nodes/{id}/update",
-        200,
-        id=cluster.worker_node,
-        params={"version": node["Version"]["Index"]},
-        json=drained,
-    )
+    _set_availability(call, cluster.worker_node, "drain")
     try:
         assert call("GET /nodes/{id}", 200, id=cluster.worker_node)["Spec"]["Availability"] == "drain"
         until(lambda: placed({cluster.manager_node}), 90, "both tasks on the manager after the drain", interval=0.5)
@@ -86,15 +78,7 @@ def test_drain_moves_tasks_off_the_node(call, made, cluster):
         )
         assert all(t["DesiredState"] == "shutdown" for t in on_worker)
     finally:
-        node = call("GET /nodes/{id}", 200, id=cluster.worker_node)
-        active = {**node["Spec"], "Availability": "active"}
-        call(
-            "POST /nodes/{id}/update",
-            200,
-            id=cluster.worker_node,
-            params={"version": node["Version"]["Index"]},
-            json=active,
-        )
+        _set_availability(call, cluster.worker_node, "active")
 
 
 def test_delete_of_a_node_that_is_up_needs_force(api, call, cluster):
@@ -125,3 +109,10 @@ def test_node_update_at_a_stale_version_is_400(api, call, cluster):
         "Labels", {}
     )
     assert stale.status_code == 400, stale.text
+
+
+def _set_availability(call, node: str, availability: str) -> None:
+    """POST /nodes/{id}/update of the node's current spec with another Availability, at its current version."""
+    current = call("GET /nodes/{id}", 200, id=node)
+    spec = {**current["Spec"], "Availability": availability}
+    call("POST /nodes/{id}/update", 200, id=node, params={"version": current["Version"]["Index"]}, json=spec)
