@@ -188,3 +188,12 @@ def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkey
     )
     realize(case, "GET /configs/{id}", world)
     assert case.path_parameters == {"id": "generated"}
+
+
+def test_a_generated_short_hex_id_names_no_object_by_prefix():
+    """ "0" would name whichever object's id starts with 0 in a run: findings would change from run to run."""
+    from fixtures.fuzz.cases import unambiguous
+
+    case = SimpleNamespace(path_parameters={"id": "0", "name": "fuzz-running"})
+    unambiguous(case)
+    assert case.path_parameters == {"id": "0-none", "name": "fuzz-running"}
