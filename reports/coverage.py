@@ -22,12 +22,15 @@ _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
 _LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms\) \[(\S+) (\S+)\] (\S+)$")
 
 
-def operations(spec: dict) -> list[tuple[str, str, re.Pattern]]:
-    """(method, template, pattern) of every operation of a spec."""
+def operations(spec: dict) -> list[tuple[str, str, re.Pattern, re.Pattern]]:
+    """(method, template, pattern, loose pattern) of every operation of a spec; loose: ids and names may hold
+    slashes (images "library/alpine:latest")."""
     found = []
     for template, item in spec.get("paths", {}).items():
-        pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$")
-        found += [(m.upper(), template, pattern) for m in item if m in METHODS]
+        strict, loose = (
+            re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", any_id, re.escape(template)) + "$") for any_id in ("[^/]+", ".+")
+        )
+        found += [(m.upper(), template, strict, loose) for m in item if m in METHODS]
     # literal templates before templated ones: /containers/json is not /containers/{id}
     return sorted(found, key=lambda o: (o[1].count("{"), -len(o[1])))
 
@@ -35,14 +38,11 @@ def operations(spec: dict) -> list[tuple[str, str, re.Pattern]]:
 def match(method: str, path: str, ops: list) -> str | None:
     """The operation ("GET /containers/{id}/json") of a request path (version prefix and query off)."""
     path = _VERSION.sub("", path.split("?", 1)[0])
-    # ids and names may hold slashes (images "library/alpine:latest"): try the literal match first
-    return next((f"{m} {t}" for m, t, p in ops if m == method and p.match(path)), None) or next(
-        (f"{m} {t}" for m, t, p in ops if m == method and _loose(t).match(path)), None
-    )
-
-
-def _loose(template: str) -> re.Pattern:
-    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", ".+", re.escape(template)) + "$")
+    for pattern in (2, 3):  # the strict match first, then one that lets names hold slashes
+        found = next((f"{op[0]} {op[1]}" for op in ops if op[0] == method and op[pattern].match(path)), None)
+        if found:
+            return found
+    return None
 
 
 def measure(calls: list[dict], spec: dict, version: str) -> dict:
@@ -111,7 +111,7 @@ def totals(coverage: dict) -> dict:
 
 def uncovered(coverage: dict, spec: dict) -> list[str]:
     """Operations of the spec no scenario covered."""
-    every = sorted({f"{m} {t}" for m, t, _ in operations(spec)})
+    every = sorted({f"{op[0]} {op[1]}" for op in operations(spec)})
     return [op for op in every if not coverage["calls"].get(op, {}).get("scenario")]
 
 
