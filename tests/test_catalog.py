@@ -2,7 +2,14 @@
 
 import pytest
 
-from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
+from fixtures.engines.catalog import (
+    AREA_OPERATIONS,
+    ENGINES,
+    NOT_IMPLEMENTED,
+    UnknownEngine,
+    engine_spec,
+    unsupported_area,
+)
 
 
 def test_known_engines_have_recipes_and_expected_versions():
@@ -27,3 +34,37 @@ def test_external_engine_keeps_its_address():
 def test_unknown_engine_says_what_to_choose(name):
     with pytest.raises(UnknownEngine, match="choose from docker-20.10"):
         engine_spec(name)
+
+
+@pytest.mark.parametrize(
+    ("operation", "area"),
+    [
+        ("GET /plugins", "plugins"),
+        ("POST /plugins/{name}/enable", "plugins"),
+        ("GET /swarm", "swarm"),
+        ("POST /swarm/init", "swarm"),
+        ("GET /services/{id}/logs", "swarm"),
+        ("DELETE /nodes/{id}", "swarm"),
+        ("GET /tasks", "swarm"),
+        ("POST /configs/create", "swarm"),
+        ("GET /secrets", None),  # podman keeps secrets of its own without swarm mode
+        ("POST /secrets/{id}/update", None),
+        ("GET /containers/json", None),
+        ("GET /pluginsx", None),
+        ("GET /system/df", None),
+    ],
+)
+def test_operations_of_areas_podman_lacks_are_unsupported_by_path(operation, area):
+    assert unsupported_area(engine_spec("podman-5.8"), operation) == area
+
+
+def test_docker_engines_implement_every_area():
+    for name in ("docker-20.10", "docker-26.1", "docker-28.5"):
+        assert unsupported_area(engine_spec(name), "GET /plugins") is None
+        assert unsupported_area(engine_spec(name), "GET /secrets") is None
+
+
+def test_every_unsupported_area_names_its_operations_and_its_probe():
+    for spec in ENGINES.values():
+        for area in spec.unsupported:
+            assert AREA_OPERATIONS[area] and NOT_IMPLEMENTED[area]
