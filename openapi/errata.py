@@ -7,6 +7,7 @@ must never hide an engine bug (those go to the engine's baseline in suites/basel
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ class Erratum:
     summary: str
     evidence: str
     fix: Callable[[dict], None]
+    # What the fix settles: the operations ("METHOD /path" globs) and the fuzz checks whose findings on them it
+    # removes. A fuzz baseline entry of class `spec` there would baseline a mistake the erratum already corrects.
+    operations: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ("Response violates schema",)
 
 
 def _plugin_interface_types_are_strings(spec: dict) -> None:
@@ -41,6 +46,7 @@ ERRATA: tuple[Erratum, ...] = (
         evidence="moby api/types/plugin_interface_type.go (PluginInterfaceType.MarshalJSON writes a string, "
         "since the type exists); the spec's own example is a string; api/docs/v1.52.yaml declares strings",
         fix=_plugin_interface_types_are_strings,
+        operations=("GET /plugins", "GET /plugins/{name}/json", "DELETE /plugins/{name}"),  # those answering Plugin
     ),
     Erratum(
         id="swarm-create-answers-ID",
@@ -49,8 +55,20 @@ ERRATA: tuple[Erratum, ...] = (
         evidence="moby api/types/swarm: SecretCreateResponse and ConfigCreateResponse have a field ID with no JSON "
         "tag, written as is by the swarm router since API 1.25; docker-py's Secret and Config models read 'ID'",
         fix=_swarm_create_answers_ID,
+        operations=("POST /secrets/create", "POST /configs/create"),
     ),
 )
+
+
+def covering(version: str, operation: str, check: str) -> list[Erratum]:
+    """The errata of an API version that settle a check on an operation; the operation may be a glob (a baseline
+    entry's), which overlaps an erratum's operation when either matches the other."""
+    return [
+        e
+        for e in applicable(version)
+        if check in e.checks
+        and any(fnmatch.fnmatchcase(operation, glob) or fnmatch.fnmatchcase(glob, operation) for glob in e.operations)
+    ]
 
 
 def applicable(version: str) -> list[Erratum]:

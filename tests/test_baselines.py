@@ -72,6 +72,14 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
         ("tests: [{test: a, reason: b}]", "a tests entry lacks link"),
         ("fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]", "fuzz entry class 'nobody'"),
         ("schema: [", "not valid YAML"),
+        (
+            "fuzz: [{operation: POST /secrets/create, check: Response violates schema, class: spec, reason: r, link: l}]",  # noqa: E501
+            "erratum swarm-create-answers-ID corrects that in the spec",
+        ),
+        (
+            "fuzz: [{operation: 'GET /plugins*', check: Response violates schema, class: spec, reason: r, link: l}]",
+            "erratum plugin-interface-type-is-a-string",
+        ),
     ],
 )
 def test_a_bad_baseline_file_stops_the_run_with_what_to_fix(baseline_engine, entry, message):
@@ -107,3 +115,25 @@ def _results(pytester):
     import json
 
     return json.loads((pytester.path / "reports" / "output" / "results.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "entry, version, conflicts",
+    [
+        ({"operation": "POST /configs/create", "check": "Response violates schema", "class": "spec"}, "1.51", 1),
+        ({"operation": "*", "check": "Response violates schema", "class": "spec"}, "1.41", 1),  # a glob over it
+        ({"operation": "POST /configs/create", "check": "Response violates schema", "class": "engine"}, "1.51", 0),
+        ({"operation": "POST /configs/create", "check": "Undocumented status code", "class": "spec"}, "1.51", 0),
+        ({"operation": "GET /plugins", "check": "Response violates schema", "class": "spec"}, "1.24", 0),  # none then
+        ({"operation": "GET /plugins/privileges", "check": "Response violates schema", "class": "spec"}, "1.51", 0),
+        ({"operation": "DELETE /plugins/{name}", "check": "Response violates schema", "class": "spec"}, None, 1),
+    ],
+)
+def test_spec_entries_that_an_erratum_corrects_are_conflicts(entry, version, conflicts):
+    assert len(baselines.errata_conflicts([entry], version)) == conflicts
+
+
+def test_the_baselines_have_no_spec_entry_an_erratum_corrects():
+    baselines.load_baseline.cache_clear()
+    for name in baselines.baseline_names():
+        baselines.load_baseline(name)  # raises a UsageError naming the entry and the erratum
