@@ -210,13 +210,18 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         for f in test.get("fuzz_findings", []):
             if not f["baseline"]:
                 cls, reason = FUZZ_DEFAULTS.get(f["check"], ("engine", "REVIEW: " + f["message"][:100]))
-                engine["fuzz"][(f["operation"], f["check"])] = {
-                    "operation": f["operation"],
-                    "check": f["check"],
-                    "class": cls,
-                    "reason": reason,
-                    "link": docs,
-                }
+                engine["fuzz"].setdefault(
+                    (f["operation"], f["check"]),
+                    {
+                        "operation": f["operation"],
+                        "check": f["check"],
+                        "class": cls,
+                        "reason": reason,
+                        "link": docs,
+                        # the first case that met it, so a reviewer can repeat it (the baseline loader ignores it)
+                        **({"curl": f["curl"]} if f.get("curl") else {}),
+                    },
+                )
     for sections in found.values():  # failing on every transport it ran on: no transports key
         for entry in sections["tests"].values():
             if len(entry["transports"]) >= 3 or not entry["transports"]:

@@ -267,3 +267,43 @@ def test_compare_takes_one_engine_of_each_file_when_told(tmp_path, capsys):
     assert cli.main(["compare", str(path), str(path), "--engines", "docker-28.5", "podman-5.8"]) == 1
     assert "test_a" in capsys.readouterr().out
     assert cli.main(["compare", str(path), str(path), "--engines", "docker-28.5", "docker-99"]) == 2
+
+
+def test_drafted_fuzz_entries_carry_the_curl_of_the_first_case_that_met_them(tmp_path, capsys):
+    import yaml
+
+    def finding(curl, baseline=False):
+        return {
+            "operation": "HEAD /_ping",
+            "check": "Missing Content-Type header",
+            "status": 200,
+            "count": 1,
+            "message": "",
+            "curl": curl,
+            "baseline": baseline,
+            "class": "engine",
+        }
+
+    first = {**_test("podman-5.8", "test_operation", "Fail", area="fuzz"), "fuzz_findings": [finding("curl -I A")]}
+    second = {
+        **_test("podman-5.8", "test_operation", "Fail", transport="tcp", area="fuzz"),
+        "fuzz_findings": [finding("curl -I B"), {**finding("curl X"), "check": "Server error", "baseline": True}],
+    }
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(_results("podman-5.8", [first, second], api="1.44")))
+    assert cli.main(["baseline", str(path), "--section", "fuzz"]) == 0
+    drafted = yaml.safe_load(capsys.readouterr().out)
+    assert drafted == {
+        "podman-5.8": {
+            "fuzz": [
+                {
+                    "operation": "HEAD /_ping",
+                    "check": "Missing Content-Type header",
+                    "class": "engine",
+                    "reason": "a response with a body carries no Content-Type",
+                    "link": "https://docs.docker.com/reference/api/engine/version/v1.44/",
+                    "curl": "curl -I A",
+                }
+            ]
+        }
+    }
