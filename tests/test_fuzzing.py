@@ -197,3 +197,22 @@ def test_a_generated_short_hex_id_names_no_object_by_prefix():
     case = SimpleNamespace(path_parameters={"id": "0", "name": "fuzz-running"})
     unambiguous(case)
     assert case.path_parameters == {"id": "0-none", "name": "fuzz-running"}
+
+
+@pytest.mark.parametrize(
+    ("method", "content", "bounded", "checked"),
+    [
+        ("POST", b"", False, False),  # a 204, a 304, an empty 200: no content, no Content-Type asked for
+        ("DELETE", b"", False, False),
+        ("HEAD", b"", False, True),  # a HEAD answer carries the Content-Type of its GET
+        ("GET", b"[]", False, True),
+        ("GET", b"", True, True),  # a stream cut short: content may have been to come
+    ],
+)
+def test_the_content_type_is_checked_only_where_an_answer_has_content(method, content, bounded, checked):
+    from schemathesis.checks import content_type_conformance
+
+    from fixtures.fuzz.runner import _checks
+
+    chosen = _checks(SimpleNamespace(method=method), SimpleNamespace(content=content), bounded)
+    assert (content_type_conformance in chosen) is checked
