@@ -120,9 +120,11 @@ class _Engine:
             **(answers or {}),
         }
         self.asked = []
+        self.bodies = {}
 
-    def request(self, method, path, **_):
+    def request(self, method, path, **kwargs):
         self.asked.append(f"{method} {path}")
+        self.bodies[f"{method} {path}"] = kwargs.get("json")
         status, body = self.answers.get((method, path), (404, {"message": "not found"}))
         return SimpleNamespace(status_code=status, json=lambda: body, text=str(body))
 
@@ -216,3 +218,10 @@ def test_the_content_type_is_checked_only_where_an_answer_has_content(method, co
 
     chosen = _checks(SimpleNamespace(method=method), SimpleNamespace(content=content), bounded)
     assert (content_type_conformance in chosen) is checked
+
+
+def test_the_world_container_stops_at_once(monkeypatch):
+    """sleep as PID 1 ignores SIGTERM: a generated stop or restart timeout (t=1541) would outlast the client."""
+    engine = _Engine()
+    _world(engine, monkeypatch).ensure()
+    assert engine.bodies["POST /containers/create"]["StopSignal"] == "SIGKILL"
