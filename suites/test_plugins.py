@@ -102,6 +102,7 @@ def test_enable_timeout_is_optional(api, made, pushed_plugin):
     """POST /plugins/{name}/enable documents timeout as optional (default 0)."""
     privileges = api.get("/plugins/privileges", params={"remote": pushed_plugin}).json()
     pulled = api.post("/plugins/pull", params={"remote": pushed_plugin}, json=privileges, timeout=120)
+    made.plugins.append(pushed_plugin)  # removed at the end like every plugin a test pulls
     assert pulled.status_code == 200 and "error" not in pulled.text
     enabled = api.post(f"/plugins/{pushed_plugin}/enable", timeout=60)
     assert enabled.status_code == 200, enabled.text

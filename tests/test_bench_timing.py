@@ -72,7 +72,7 @@ def test_transcript_lines_carry_phase_and_start(tmp_path):
         method, path_url, body = "GET", "/_ping", None
 
     class _Response:
-        request, status_code, _content_consumed, content = _Request(), 200, True, b"OK"
+        request, status_code, _content, content = _Request(), 200, b"OK", b"OK"
 
     transcript = Transcript(tmp_path / "t.log")
     transcript.test, transcript.phase = A, "call"

@@ -148,3 +148,16 @@ def test_a_streamed_answer_is_recorded_when_its_body_ends_or_it_is_closed(fake_d
     closed.close()
     closed.close()
     assert len(seen) == 2 and all(s > 0 for s in seen)
+
+
+def test_a_streamed_answer_read_whole_goes_into_the_transcript(fake_daemon, tmp_path):
+    """.content of a streamed answer (as check() reads a wait's answer): read once, and recorded when it ended (its
+    body is the test's: the transcript shows bodies of plain answers only, as before)."""
+    from fixtures.client.transcript import Transcript
+
+    transcript = Transcript(tmp_path / "t.log")
+    client = client_for(fake_daemon, recorder=transcript.recorder_for("fake unix"))
+    response = client.get("/whole", stream=True)
+    assert response.content == b"/whole" and response.text == "/whole"
+    transcript.close()
+    assert (tmp_path / "t.log").read_text().startswith("GET /whole 200 (")
