@@ -134,6 +134,22 @@ def _median_us(action, requests: int) -> float:
     return statistics.median(samples) * 1e6
 
 
+def _raw_http_client(socket_path: str, path: str):
+    """One GET of PATH per call through Python's bare http.client on a kept-alive unix socket: the floor under
+    any client built on it (requests and urllib3 are)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("localhost")
+    connection.sock = socket.socket(socket.AF_UNIX)
+    connection.sock.connect(socket_path)
+
+    def get() -> None:
+        connection.request("GET", path)
+        connection.getresponse().read()
+
+    return get
+
+
 def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
     """Per request on the unix socket, in microseconds: curl keep-alive, the client through requests' Session
     (as before issue 18), the client's own path, and what the transcript, curl rendering and schema check add."""
@@ -153,6 +169,7 @@ def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
         check=True,
     )
     out = {"curl_us": statistics.median(float(line) for line in curl.stdout.split()) * 1e6}
+    out["http_client_us"] = _median_us(_raw_http_client(args[1], f"/v{engine.api_version}/_ping"), requests)
     client = engine.client("unix", engine.api_version)
     session_url = client.url("/_ping")
     out["session_request_us"] = _median_us(lambda: client.session.request("GET", session_url, timeout=30), requests)
@@ -441,7 +458,8 @@ def table(result: dict) -> list[str]:
             f"{costs['curl_us']:>10.0f}{costs['ratio_client_transcript']:>8.2f}"
         )
         lines.append(
-            f"  per request: requests Session {costs['session_request_us']:.0f} us, client {costs['client_us']:.0f} us,"
+            f"  per request: bare http.client {costs.get('http_client_us', float('nan')):.0f} us,"
+            f" requests Session {costs['session_request_us']:.0f} us, client {costs['client_us']:.0f} us,"
             f" transcript record {costs['transcript_record_us']:.1f} us, curl render {costs['curl_render_us']:.1f} us,"
             f" schema check of GET /version {costs['schema_check_version_us']:.0f} us"
         )
