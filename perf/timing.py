@@ -3,9 +3,11 @@
 A test's wall time is its results' duration (setup + call + teardown). Its engine time is the time its
 calls spent in the engine, from the transcript: each call's milliseconds run from the request sent to the
 last byte of the answer received (a streamed answer: until it ended or was closed); calls that overlap
-(threads) count once. The harness share is what is left: 1 - engine time / wall time. Transcripts written
-before start times were recorded give no overlap (their calls are summed) and time a streamed call to its
-headers only; the analysis says so.
+(threads) count once. The harness share is what is left: 1 - engine time / wall time. Of the harness's
+time, the seconds a test slept between polls (fixtures/wait.py, results' waited_s: waiting for the engine's
+asynchronous work, such as a swarm converging) are shown apart as "polls". Transcripts written before start
+times were recorded give no overlap (their calls are summed) and time a streamed call to its headers only;
+the analysis says so.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def analyse(results: dict, lines: Iterable[str], slowest: int = 10) -> dict:
         if test.get("flow") == "test_reach":
             continue  # made up by the results from others, no time of its own
         engine = min(busy_seconds(calls.get(test["id"], [])), wall) if wall else 0.0
+        waited = min(float(test.get("waited_s") or 0), wall - engine)
         tests.append(
             {
                 "id": test["id"],
@@ -89,6 +92,7 @@ def analyse(results: dict, lines: Iterable[str], slowest: int = 10) -> dict:
                 "wall_s": round(wall, 3),
                 "engine_s": round(engine, 3),
                 "harness_s": round(wall - engine, 3),
+                "polls_s": round(waited, 3),
                 "harness_share": round(_share(wall, engine), 3),
                 "calls": len(calls.get(test["id"], [])),
             }
@@ -123,6 +127,7 @@ def _totals(tests: list[dict]) -> dict:
         "wall_s": round(wall, 2),
         "engine_s": round(engine, 2),
         "harness_s": round(wall - engine, 2),
+        "polls_s": round(sum(t.get("polls_s", 0) for t in tests), 2),
         "harness_share": round(_share(wall, engine), 3),
     }
 
@@ -149,8 +154,12 @@ def _contributors(key: str, analysis: dict | None) -> list[str]:
         return []
     if key == "harness_share":
         areas = sorted(analysis["by_area"].items(), key=lambda kv: -kv[1]["harness_s"])[:5]
-        return [f"area {name}: {a['harness_s']:.1f} s harness of {a['wall_s']:.1f} s" for name, a in areas] + [
-            f"{t['id']}: {t['harness_s']:.1f} s harness of {t['wall_s']:.1f} s" for t in analysis["most_harness"][:5]
+        return [
+            f"area {name}: {a['harness_s']:.1f} s harness ({a['polls_s']:.1f} s of it polls) of {a['wall_s']:.1f} s"
+            for name, a in areas
+        ] + [
+            f"{t['id']}: {t['harness_s']:.1f} s harness ({t['polls_s']:.1f} s polls) of {t['wall_s']:.1f} s"
+            for t in analysis["most_harness"][:5]
         ]
     if key.startswith("client"):
         return []
@@ -176,14 +185,19 @@ def table(analysis: dict, goals: dict) -> list[str]:
     lines = [
         f"timing: {analysis['timing']}; {analysis['tests']} tests on {', '.join(analysis['engines'])}"
         + (f"; run wall {analysis['run_wall_s']:.1f} s" if analysis.get("run_wall_s") else ""),
-        f"{'area':<28}{'tests':>6}{'wall s':>9}{'engine s':>10}{'harness':>9}",
+        f"{'area':<28}{'tests':>6}{'wall s':>9}{'engine s':>10}{'polls s':>9}{'harness':>9}",
     ]
     for name, a in [*analysis["by_area"].items(), ("all", total)]:
-        lines.append(f"{name:<28}{a['tests']:>6}{a['wall_s']:>9.1f}{a['engine_s']:>10.1f}{a['harness_share']:>9.0%}")
-    lines.append(f"{'slowest tests':<72}{'wall s':>8}{'engine s':>9}{'harness':>8}")
+        lines.append(
+            f"{name:<28}{a['tests']:>6}{a['wall_s']:>9.1f}{a['engine_s']:>10.1f}{a['polls_s']:>9.1f}"
+            f"{a['harness_share']:>9.0%}"
+        )
+    lines.append(f"{'slowest tests':<72}{'wall s':>8}{'engine s':>9}{'polls s':>8}{'harness':>8}")
     for t in analysis["slowest"]:
         name = t["id"] if len(t["id"]) <= 70 else "..." + t["id"][-67:]
-        lines.append(f"{name:<72}{t['wall_s']:>8.1f}{t['engine_s']:>9.1f}{t['harness_share']:>8.0%}")
+        lines.append(
+            f"{name:<72}{t['wall_s']:>8.1f}{t['engine_s']:>9.1f}{t['polls_s']:>8.1f}{t['harness_share']:>8.0%}"
+        )
     lines += target_lines(goals)
     return lines
 

@@ -128,6 +128,10 @@ def _keep_deciding(seen: dict, report: pytest.TestReport) -> None:
         seen[report.nodeid] = report
     else:
         previous.total_duration += report.duration
+        previous.user_properties = [
+            *previous.user_properties,
+            *(p for p in report.user_properties if p[0] == "waited_s"),
+        ]
 
 
 def _message(report: pytest.TestReport) -> str:
@@ -180,6 +184,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "known": known,
         "message": "" if status == results.PASS and not known else message,
         "duration": round(getattr(report, "total_duration", report.duration), 3),
+        "waited_s": props.get("waited_s", 0.0),  # slept between polls (fixtures/wait.py), for perf.bench
         "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
         "curl": props.get("curl"),
         "cause": _cause(report),
