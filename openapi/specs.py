@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 from pathlib import Path
 
 import requests
@@ -38,6 +39,7 @@ CACHE_ROOT = Path(
 )
 CACHE_DIR = CACHE_ROOT / "openapi" / f"v{SPEC_RELEASE}"
 RELEASES_CACHE = CACHE_ROOT / "openapi" / "releases"
+PARSED_CACHE = CACHE_ROOT / "openapi" / "parsed"  # specs as parsed, by the sha256 of their text
 DOWNLOAD_TIMEOUT = 60
 
 
@@ -180,12 +182,31 @@ def _keep(content: bytes, expected: str, source: str, cache: Path) -> str:
     return content.decode()
 
 
+def parsed(text: str) -> dict:
+    """The YAML TEXT parsed: from the parsed cache when it was parsed before (YAML construction takes about
+    0.4 s a spec, in every worker of every run; the cached copy loads in a few ms), else parsed and kept."""
+    key = f"{hashlib.sha256(text.encode()).hexdigest()}-pyyaml{yaml.__version__}.pickle"
+    try:
+        return pickle.loads((PARSED_CACHE / key).read_bytes())  # written by this function only
+    except Exception:  # missing, partial or from another Python: parse again
+        pass
+    spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        PARSED_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = PARSED_CACHE / f".{key}.{os.getpid()}"
+        partial.write_bytes(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, PARSED_CACHE / key)
+    except OSError:
+        pass  # a read-only cache: parse every time
+    return spec
+
+
 @functools.cache
 def load_spec(version: str, spec_dir: Path | None = None) -> dict:
     """The spec of an API version as a dict, errata applied, status codes as strings."""
     text, source = spec_text(version, spec_dir)
     try:
-        spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        spec = parsed(text)
     except yaml.YAMLError as error:
         raise SpecUnavailable(f"{source}: not valid YAML ({getattr(error, 'problem', error)})") from None
     for operations in spec.get("paths", {}).values():

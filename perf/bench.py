@@ -7,7 +7,15 @@ Writes reports/output/bench.json and prints a table. The headline is each ratio 
   process fetching the same URLs (keep-alive), median of --requests, per transport;
 - suites: wall time of the scenario suites per transport against the same documented flows done
   by plain curl (one process per request, as a user would script them);
-- fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute).
+- fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute);
+- client cost: what the suite's client, its transcript, the curl rendering and the schema check each add
+  per request on the unix socket, against curl keep-alive;
+- where the time went (perf/timing.py): per test and area, the engine's time (from the run's transcript)
+  against the test's wall time, the harness share, the slowest tests; and each target of issue 18 with its
+  figure, met or missed and, if missed, the top contributors.
+
+`--from DIR_OR_RESULTS` analyses a run made before (a conformance or matrix run's results.json and the
+transcripts beside it), e.g. `python -m perf.bench --from reports/output/matrix`, without running anything.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,6 +40,7 @@ from fixtures.engines import host as host_engine
 from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
 from fixtures.engines.cleanup import Run, remove_run, sweep
 from fixtures.engines.containers import TRANSPORTS, EnginePool
+from perf import timing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,6 +125,76 @@ def latency(engine, transport: str, requests: int) -> dict:
     return out
 
 
+def _median_us(action, requests: int) -> float:
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1e6
+
+
+def _raw_http_client(socket_path: str, path: str):
+    """One GET of PATH per call through Python's bare http.client on a kept-alive unix socket: the floor under
+    any client built on it (requests and urllib3 are)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("localhost")
+    connection.sock = socket.socket(socket.AF_UNIX)
+    connection.sock.connect(socket_path)
+
+    def get() -> None:
+        connection.request("GET", path)
+        connection.getresponse().read()
+
+    return get
+
+
+def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
+    """Per request on the unix socket, in microseconds: curl keep-alive, the client through requests' Session
+    (as before issue 18), the client's own path, and what the transcript, curl rendering and schema check add."""
+    from fixtures.client.transcript import Transcript
+    from openapi.shapes import body_shape
+    from openapi.specs import load_spec
+    from openapi.validate import mismatches
+
+    args, base = _curl_base(engine, "unix")
+    url = f"{base}/v{engine.api_version}/_ping"
+    urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]
+    curl = subprocess.run(
+        ["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    out = {"curl_us": statistics.median(float(line) for line in curl.stdout.split()) * 1e6}
+    out["http_client_us"] = _median_us(_raw_http_client(args[1], f"/v{engine.api_version}/_ping"), requests)
+    client = engine.client("unix", engine.api_version)
+    session_url = client.url("/_ping")
+    out["session_request_us"] = _median_us(lambda: client.session.request("GET", session_url, timeout=30), requests)
+    out["client_us"] = _median_us(lambda: client.get("/_ping"), requests)
+    folder = Path(tempfile.mkdtemp())
+    transcript = Transcript(folder / "transcript.log")
+    recorded = engine.client("unix", engine.api_version, transcript.recorder_for(f"{engine.name} unix"))
+    out["client_transcript_us"] = _median_us(lambda: recorded.get("/_ping"), requests)
+    response = client.get("/_ping")
+    out["curl_render_us"] = _median_us(lambda: client.curl(response.request), requests)
+    out["transcript_record_us"] = _median_us(lambda: transcript.record(response, 0.001, "curl", "x", 0.0), requests)
+    version = client.get("/version")
+    body, spec = version.json(), load_spec(engine.api_version, spec_dir)
+    out["schema_check_version_us"] = _median_us(
+        lambda: (mismatches(spec, "GET", "/version", 200, version.json()), body_shape(body)), max(requests // 5, 1)
+    )
+    out["ratio_client_transcript"] = out["client_transcript_us"] / out["curl_us"]
+    out["ratio_session"] = out["session_request_us"] / out["curl_us"]
+    transcript.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    client.close()
+    recorded.close()
+    return out
+
+
 def curl_flows(engine, transport: str) -> float:
     """The documented flows, one curl process per request: seconds."""
     args, base = _curl_base(engine, transport)
@@ -157,6 +237,9 @@ def curl_flows(engine, transport: str) -> float:
     return time.monotonic() - started
 
 
+OUTPUT = Path("reports/output")  # where the bench's pytest runs write (--output-dir)
+
+
 def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[float, float]:
     """Wall time of a pytest run of the suites on one transport, and the time in its tests alone."""
     started = time.monotonic()
@@ -176,7 +259,7 @@ def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[floa
             "-p",
             "no:randomly",
             "--results",
-            f"reports/output/bench-{transport}.json",
+            str(OUTPUT / f"bench-{transport}.json"),
             *extra,
         ],
         cwd=ROOT,
@@ -187,7 +270,7 @@ def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[floa
     if done.returncode not in (0, 1):
         raise RuntimeError(f"pytest failed to run: {done.stdout[-300:]}{done.stderr[-300:]}")
     wall = time.monotonic() - started
-    tests = json.loads((ROOT / f"reports/output/bench-{transport}.json").read_text())["tests"]
+    tests = json.loads((ROOT / OUTPUT / f"bench-{transport}.json").read_text())["tests"]
     return wall, sum(t["duration"] for t in tests)
 
 
@@ -207,7 +290,7 @@ def fuzz_rates(engine_name: str) -> dict:
             "--fuzz-examples",
             "3",
             "--results",
-            "reports/output/bench-fuzz.json",
+            str(OUTPUT / "bench-fuzz.json"),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -215,7 +298,7 @@ def fuzz_rates(engine_name: str) -> dict:
         timeout=1800,
     )
     minutes = (time.monotonic() - started) / 60
-    tests = [t for t in json.loads((ROOT / "reports/output/bench-fuzz.json").read_text())["tests"] if t.get("fuzz")]
+    tests = [t for t in json.loads((ROOT / OUTPUT / "bench-fuzz.json").read_text())["tests"] if t.get("fuzz")]
     cases = sum(t["fuzz"]["cases"] for t in tests)
     seconds = sum(t["duration"] for t in tests)
     reached = sum(1 for t in tests if t["fuzz"]["reached_2xx"])
@@ -229,15 +312,25 @@ def fuzz_rates(engine_name: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    global OUTPUT
     parser = argparse.ArgumentParser(
         prog="python -m perf.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--engine", default="docker-28.5")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--out", default="reports/output/bench.json")
+    parser.add_argument("--output-dir", default="reports/output", help="where bench.json and its runs' results go")
+    parser.add_argument("--out", help="bench.json's path (default OUTPUT_DIR/bench.json)")
+    parser.add_argument("--from", dest="source", help="analyse this run (results.json, or its directory) only")
     parser.add_argument("--no-fuzz", action="store_true", help="leave out the fuzz throughput (about 3 minutes)")
+    parser.add_argument(
+        "--no-transports", action="store_true", help="leave out the suites per transport and the curl flows"
+    )
     args = parser.parse_args(argv)
+    OUTPUT = Path(args.output_dir)
+    out = ROOT / (args.out or OUTPUT / "bench.json")
+    if args.source:
+        return from_run(Path(args.source), out)
     try:
         engine_spec(args.engine)
     except UnknownEngine as error:
@@ -259,24 +352,62 @@ def main(argv: list[str]) -> int:
         engine = pool.get(args.engine)
         print(f"bench: latency, {args.requests} requests per URL and transport", flush=True)
         result["latency"] = {t: latency(engine, t, args.requests) for t in TRANSPORTS}
-        print("bench: documented flows by curl, per transport", flush=True)
-        result["flows_curl_s"] = {t: curl_flows(engine, t) for t in TRANSPORTS}
+        print("bench: client cost per request (unix)", flush=True)
+        result["client_costs"] = client_costs(engine, args.requests)
+        if not args.no_transports:
+            print("bench: documented flows by curl, per transport", flush=True)
+            result["flows_curl_s"] = {t: curl_flows(engine, t) for t in TRANSPORTS}
     finally:
         pool.close()
         remove_run(host, run)
         shutil.rmtree(run.temp_dir(), ignore_errors=True)
-    print("bench: scenario suites, per transport, then all three with -n 2", flush=True)
-    walls = {t: suite_wall(args.engine, t, []) for t in TRANSPORTS}
-    result["suites_s"] = {t: wall for t, (wall, _) in walls.items()}
-    result["suites_tests_s"] = {t: tests for t, (_, tests) in walls.items()}  # no interpreter or engine start
+    if not args.no_transports:
+        print("bench: scenario suites, per transport", flush=True)
+        walls = {t: suite_wall(args.engine, t, []) for t in TRANSPORTS}
+        result["suites_s"] = {t: wall for t, (wall, _) in walls.items()}
+        result["suites_tests_s"] = {t: tests for t, (_, tests) in walls.items()}  # no interpreter or engine start
+        result["suites_ratio"] = {t: result["suites_s"][t] / result["flows_curl_s"][t] for t in TRANSPORTS}
+    print("bench: scenario suites, all three transports with -n 2", flush=True)
     result["suites_all_n2_s"] = suite_wall_all(args.engine)
-    result["suites_ratio"] = {t: result["suites_s"][t] / result["flows_curl_s"][t] for t in TRANSPORTS}
     if not args.no_fuzz:
         print("bench: fuzz throughput (unix, 3 cases per operation and phase)", flush=True)
         result["fuzz"] = fuzz_rates(args.engine)
-    out = ROOT / args.out
+    results, lines, _ = timing.read_run(ROOT / OUTPUT / "bench-n2.json")
+    analysis = timing.analyse(results, lines)
+    figures = timing.run_figures(analysis)
+    if args.engine == "docker-28.5":
+        figures["suites_docker-28.5_3_transports_n2_s"] = result["suites_all_n2_s"]
+    figures["client_ping_ratio_unix"] = result["client_costs"]["ratio_client_transcript"]
+    result["where_time_went"] = analysis
+    result["targets"] = timing.targets(figures, analysis)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print("\n".join(table(result)))
+    print("\n".join(timing.table(analysis, result["targets"])))
+    print(f"bench: {out}")
+    return 0
+
+
+def from_run(source: Path, out: Path) -> int:
+    """Where the time of a run made before went, and the targets its own figures speak to."""
+    try:
+        results, lines, logs = timing.read_run(source)
+    except (OSError, ValueError) as error:
+        print(f"bench: cannot read the run at {source}: {error}", file=sys.stderr)
+        return 2
+    if not logs:
+        print(f"bench: no transcript beside {source}: engine times unknown", file=sys.stderr)
+        return 2
+    analysis = timing.analyse(results, lines)
+    result = {
+        "from": str(source),
+        "transcripts": [str(log) for log in logs],
+        "where_time_went": analysis,
+        "targets": timing.targets(timing.run_figures(analysis), analysis),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
+    print("\n".join(timing.table(analysis, result["targets"])))
     print(f"bench: {out}")
     return 0
 
@@ -297,7 +428,7 @@ def suite_wall_all(engine_name: str) -> float:
             "--engine",
             engine_name,
             "--results",
-            "reports/output/bench-n2.json",
+            str(OUTPUT / "bench-n2.json"),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -320,7 +451,19 @@ def table(result: dict) -> list[str]:
                 f"{'GET ' + path + ' ms, ' + transport:<44}"
                 f"{m['suite_ms']:>10.3f}{m['curl_ms']:>10.3f}{m['ratio']:>8.2f}"
             )
-    for transport, seconds in result["suites_s"].items():
+    costs = result.get("client_costs")
+    if costs:
+        lines.append(
+            f"{'client GET /_ping us, unix (vs curl keep-alive)':<44}{costs['client_transcript_us']:>10.0f}"
+            f"{costs['curl_us']:>10.0f}{costs['ratio_client_transcript']:>8.2f}"
+        )
+        lines.append(
+            f"  per request: bare http.client {costs.get('http_client_us', float('nan')):.0f} us,"
+            f" requests Session {costs['session_request_us']:.0f} us, client {costs['client_us']:.0f} us,"
+            f" transcript record {costs['transcript_record_us']:.1f} us, curl render {costs['curl_render_us']:.1f} us,"
+            f" schema check of GET /version {costs['schema_check_version_us']:.0f} us"
+        )
+    for transport, seconds in result.get("suites_s", {}).items():
         lines.append(
             f"{'scenario suites s, ' + transport + ' (vs curl flows)':<44}{seconds:>10.1f}"
             f"{result['flows_curl_s'][transport]:>10.2f}{result['suites_ratio'][transport]:>8.1f}"

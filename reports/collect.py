@@ -21,6 +21,7 @@ RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
 _CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
+_STARTED = pytest.StashKey[float]()  # when the run began (epoch seconds), for its wall time
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # the failure cards hold the whole cause; --tb=long and -l still work when asked for.
     if getattr(config.option, "tbstyle", "auto") == "auto":
         config.option.tbstyle = "short"
+    config.stash[_STARTED] = time.time()
     config.stash[_SHAPES] = {}
     config.stash[_CALLS] = []
     config.stash[_REPORTS] = {}
@@ -126,6 +128,10 @@ def _keep_deciding(seen: dict, report: pytest.TestReport) -> None:
         seen[report.nodeid] = report
     else:
         previous.total_duration += report.duration
+        previous.user_properties = [
+            *previous.user_properties,
+            *(p for p in report.user_properties if p[0] == "waited_s"),
+        ]
 
 
 def _message(report: pytest.TestReport) -> str:
@@ -178,6 +184,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "known": known,
         "message": "" if status == results.PASS and not known else message,
         "duration": round(getattr(report, "total_duration", report.duration), 3),
+        "waited_s": props.get("waited_s", 0.0),  # slept between polls (fixtures/wait.py), for perf.bench
         "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
         "curl": props.get("curl"),
         "cause": _cause(report),
@@ -216,7 +223,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     data = {
         "format": results.FORMAT,
         "run": {
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(config.stash[_STARTED])),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "wall_s": round(time.time() - config.stash[_STARTED], 1),  # from pytest's start, collection included
             "args": config.invocation_params.args,
             "exit_status": int(session.exitstatus),
         },

@@ -64,14 +64,14 @@ def test_create_with_ipam_internal_labels_options(made, call):
         Internal=True,
         IPAM={
             "Driver": "default",
-            "Config": [{"Subnet": "172.29.0.0/16", "Gateway": "172.29.0.1", "IPRange": "172.29.5.0/24"}],
+            "Config": [{"Subnet": "10.229.0.0/16", "Gateway": "10.229.0.1", "IPRange": "10.229.5.0/24"}],
         },
         Options={"com.docker.network.bridge.name": "conform0"},
         Labels={"conformance.ipam": "yes"},
     )
     inspected = call("GET /networks/{id}", 200, id=network)
     assert inspected["IPAM"]["Config"] == [
-        {"Subnet": "172.29.0.0/16", "Gateway": "172.29.0.1", "IPRange": "172.29.5.0/24"}
+        {"Subnet": "10.229.0.0/16", "Gateway": "10.229.0.1", "IPRange": "10.229.5.0/24"}
     ]
     assert inspected["Internal"] is True
     assert inspected["Labels"]["conformance.ipam"] == "yes"
@@ -80,7 +80,7 @@ def test_create_with_ipam_internal_labels_options(made, call):
 
 def test_connect_with_alias_and_address(api, made, call):
     """connect with Aliases and a fixed IPv4Address: in the container's inspect; another resolves the alias."""
-    network = made.network(IPAM={"Config": [{"Subnet": "172.30.0.0/16", "Gateway": "172.30.0.1"}]})
+    network = made.network(IPAM={"Config": [{"Subnet": "10.230.0.0/16", "Gateway": "10.230.0.1"}]})
     name = call("GET /networks/{id}", 200, id=network)["Name"]
     server = made.running()
     call(
@@ -89,11 +89,11 @@ def test_connect_with_alias_and_address(api, made, call):
         id=network,
         json={
             "Container": server,
-            "EndpointConfig": {"Aliases": ["conformance-alias"], "IPAMConfig": {"IPv4Address": "172.30.7.7"}},
+            "EndpointConfig": {"Aliases": ["conformance-alias"], "IPAMConfig": {"IPv4Address": "10.230.7.7"}},
         },
     )
     endpoint = made.inspect(server)["NetworkSettings"]["Networks"][name]
-    assert endpoint["IPAddress"] == "172.30.7.7"
+    assert endpoint["IPAddress"] == "10.230.7.7"
     assert "conformance-alias" in endpoint["Aliases"]
 
     client = made.container(["nslookup", "conformance-alias"], HostConfig={"NetworkMode": name})
@@ -101,7 +101,7 @@ def test_connect_with_alias_and_address(api, made, call):
     waited = call("POST /containers/{id}/wait", 200, id=client, timeout=30)
     logs = demux(api.get(f"/containers/{client}/logs", params={"stdout": 1, "stderr": 1}).content)
     assert waited["StatusCode"] == 0, logs
-    assert "172.30.7.7" in logs[0]
+    assert "10.230.7.7" in logs[0]
 
 
 def test_forced_disconnect(made, call):
@@ -137,10 +137,10 @@ def test_list_filters(api, made, call):
 
 def test_overlapping_subnet_is_refused(api, made, call):
     """POST /networks/create with a subnet that overlaps another network's is refused; nothing is created."""
-    made.network(IPAM={"Config": [{"Subnet": "172.31.0.0/16"}]})
+    made.network(IPAM={"Config": [{"Subnet": "10.231.0.0/16"}]})
     name = made.name("net")
     refused = api.post(
-        "/networks/create", json=made.labelled({"Name": name, "IPAM": {"Config": [{"Subnet": "172.31.128.0/24"}]}})
+        "/networks/create", json=made.labelled({"Name": name, "IPAM": {"Config": [{"Subnet": "10.231.128.0/24"}]}})
     )
     assert refused.status_code == 403
     assert refused.json()["message"]

@@ -20,14 +20,32 @@ def push_plugin(api, engine_pool, made, remote: str) -> str:
     return remote
 
 
+@pytest.fixture(scope="session")
+def _in_registry() -> dict:
+    """(engine pool, engine, tag) -> the plugin pushed to the run's registry: pushed once, then only pulled."""
+    return {}
+
+
 @pytest.fixture
-def pushed_plugin(api, engine, engine_pool, made):
-    """A plugin in the run's registry (registry:5000/NAME:latest) and no longer in the engine."""
+def pushed_plugin(api, engine, engine_pool, made, _in_registry):
+    """A plugin in the run's registry (registry:5000/NAME:latest) and not in the engine: pushed by the engine's
+    first test that needs it; every test pulls it under its own reference and removes it again."""
     if engine.registry is None:
         pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
-    return push_plugin(
-        api, engine_pool, made, f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
-    )
+    key = (id(engine_pool), engine.name, "latest")
+    if key not in _in_registry:
+        remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+        _in_registry[key] = push_plugin(api, engine_pool, made, remote)
+    return _in_registry[key]
+
+
+@pytest.fixture
+def second_tag(api, engine, engine_pool, made, pushed_plugin, _in_registry):
+    """The same plugin under the tag v2 in the run's registry, pushed once per engine."""
+    key = (id(engine_pool), engine.name, "v2")
+    if key not in _in_registry:
+        _in_registry[key] = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    return _in_registry[key]
 
 
 def pull(api, made, remote: str, name: str | None = None) -> str:
@@ -84,6 +102,7 @@ def test_enable_timeout_is_optional(api, made, pushed_plugin):
     """POST /plugins/{name}/enable documents timeout as optional (default 0)."""
     privileges = api.get("/plugins/privileges", params={"remote": pushed_plugin}).json()
     pulled = api.post("/plugins/pull", params={"remote": pushed_plugin}, json=privileges, timeout=120)
+    made.plugins.append(pushed_plugin)  # removed at the end like every plugin a test pulls
     assert pulled.status_code == 200 and "error" not in pulled.text
     enabled = api.post(f"/plugins/{pushed_plugin}/enable", timeout=60)
     assert enabled.status_code == 200, enabled.text
@@ -113,9 +132,9 @@ def test_set_of_a_value_that_is_not_settable_is_refused(api, made, pushed_plugin
     assert not any(e.startswith("NOT_DECLARED") for e in api.get(f"/plugins/{plugin}/json").json()["Settings"]["Env"])
 
 
-def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin):
+def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin, second_tag):
     """POST /plugins/{name}/upgrade of a disabled plugin to another tag: the plugin keeps its name, new reference."""
-    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    second = second_tag
     plugin = pull(api, made, pushed_plugin)
     before = call("GET /plugins/{name}/json", 200, name=plugin)
     privileges = call("GET /plugins/privileges", 200, params={"remote": second})
@@ -131,9 +150,9 @@ def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin):
     assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
 
 
-def test_upgrade_of_an_enabled_plugin_is_refused(api, engine_pool, made, pushed_plugin):
+def test_upgrade_of_an_enabled_plugin_is_refused(api, engine_pool, made, pushed_plugin, second_tag):
     """POST /plugins/{name}/upgrade of an enabled plugin is refused; it keeps its reference."""
-    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    second = second_tag
     plugin = pull(api, made, pushed_plugin)
     assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
     privileges = api.get("/plugins/privileges", params={"remote": second}).json()
@@ -145,9 +164,9 @@ def test_upgrade_of_an_enabled_plugin_is_refused(api, engine_pool, made, pushed_
     assert reference == pushed_plugin
 
 
-def test_upgrade_answers_204(api, call, engine_pool, made, pushed_plugin):
+def test_upgrade_answers_204(api, call, engine_pool, made, pushed_plugin, second_tag):
     """POST /plugins/{name}/upgrade answers 204 (no content), as documented."""
-    second = push_plugin(api, engine_pool, made, pushed_plugin.rsplit(":", 1)[0] + ":v2")
+    second = second_tag
     plugin = pull(api, made, pushed_plugin)
     privileges = api.get("/plugins/privileges", params={"remote": second}).json()
     call("POST /plugins/{name}/upgrade", 204, name=plugin, params={"remote": second}, json=privileges, timeout=120)

@@ -68,11 +68,11 @@ def test_drain_moves_tasks_off_the_node(call, made, cluster):
         running = [t for t in tasks if t["Status"]["State"] == "running"]
         return running if len(tasks) == 2 and len(running) == 2 and {t["NodeID"] for t in running} <= on else None
 
-    until(lambda: placed({cluster.manager_node, cluster.worker_node}), 90, "2 running tasks", interval=0.5)
+    until(lambda: placed({cluster.manager_node, cluster.worker_node}), 90, "2 running tasks", interval=0.1)
     _set_availability(call, cluster.worker_node, "drain")
     try:
         assert call("GET /nodes/{id}", 200, id=cluster.worker_node)["Spec"]["Availability"] == "drain"
-        until(lambda: placed({cluster.manager_node}), 90, "both tasks on the manager after the drain", interval=0.5)
+        until(lambda: placed({cluster.manager_node}), 90, "both tasks on the manager after the drain", interval=0.1)
         on_worker = call(
             "GET /tasks", 200, params={"filters": json.dumps({"service": [service], "node": [cluster.worker_node]})}
         )

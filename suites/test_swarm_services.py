@@ -28,7 +28,7 @@ def running_tasks(call, service: str, count: int) -> list[dict]:
         running = [t for t in tasks if t["Status"]["State"] == "running"]
         return running if len(tasks) == count and len(running) == count else None
 
-    return until(all_running, TASK_WAIT, f"{count} running tasks of service {service[:12]}", interval=0.5)
+    return until(all_running, TASK_WAIT, f"{count} running tasks of service {service[:12]}", interval=0.1)
 
 
 def test_replicated_service_runs_a_task_on_each_node(api, call, made, cluster):
@@ -81,7 +81,7 @@ def test_replicated_job_completes(call, made, cluster):
         lambda: [t for t in tasks_of(call, service) if t["Status"]["State"] == "complete"],
         TASK_WAIT,
         "the job's task complete",
-        interval=0.5,
+        interval=0.1,
     )
     assert len(complete) == 1
     assert complete[0]["Status"]["ContainerStatus"]["ExitCode"] == 0
@@ -103,7 +103,7 @@ def test_update_rolls_tasks(call, made, cluster):
         fresh = [t for t in tasks if t["ID"] not in old_tasks]
         return fresh if len(fresh) == 2 else None
 
-    fresh = until(rolled, TASK_WAIT, "both tasks replaced", interval=0.5)
+    fresh = until(rolled, TASK_WAIT, "both tasks replaced", interval=0.1)
     assert all(t["Spec"]["ContainerSpec"]["Env"] == ["CONFORMANCE=updated"] for t in fresh)
     after = call("GET /services/{id}", 200, id=service)
     assert after["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["CONFORMANCE=updated"]
@@ -166,7 +166,7 @@ def test_service_and_task_logs(api, call, made, cluster):
         lines = demux(logs.content)[0].splitlines()
         return lines if len(lines) == 2 else None
 
-    lines = until(service_output, 30, "both tasks' output in the service logs", interval=0.5)
+    lines = until(service_output, 30, "both tasks' output in the service logs", interval=0.1)
     assert all(line.startswith("hello from ") for line in lines)
 
     task = tasks[0]
@@ -207,7 +207,7 @@ def test_delete_service_removes_its_tasks(api, call, made, cluster):
         lambda: not [t for t in call("GET /tasks", 200) if t["ServiceID"] == service],
         TASK_WAIT,
         "the deleted service's tasks gone",
-        interval=0.5,
+        interval=0.1,
     )
     assert api.get("/tasks", params={"filters": json.dumps({"service": [service]})}).status_code == 404
 

@@ -35,7 +35,7 @@ def test_events_of_a_container_lifecycle(api, made):
     filters = json.dumps({"container": [container]})
 
     def actions():
-        until_now = f"{time.time() + 1:.0f}"  # until makes the stream end
+        until_now = f"{time.time():.6f}"  # until makes the stream end: now, not later (a later one blocks till then)
         response = api.get("/events", params={"since": since, "until": until_now, "filters": filters}, timeout=30)
         assert response.status_code == 200
         events = json_lines(response)
@@ -43,7 +43,7 @@ def test_events_of_a_container_lifecycle(api, made):
         seen = [e.get("Action") or e.get("status") for e in events]
         return seen if all(action in seen for action in wanted) else None
 
-    seen = until(actions, 15, f"events {wanted} of {container[:12]}", interval=0.5)
+    seen = until(actions, 15, f"events {wanted} of {container[:12]}", interval=0.2)
     assert [a for a in seen if a in wanted] == wanted, "in lifecycle order"
 
 
@@ -91,7 +91,7 @@ def test_system_df_type_filter(made, call):
 
 def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
     def seen():
-        until_now = f"{time.time() + 1:.0f}"
+        until_now = f"{time.time():.6f}"  # a window that ends now: answered at once
         response = api.get(
             "/events", params={"since": since, "until": until_now, "filters": json.dumps(filters)}, timeout=30
         )
@@ -101,7 +101,7 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
         return events if all(action in actions for action in wanted) else None
 
     try:
-        return until(seen, 15, f"events {wanted} for {filters}", interval=0.5)
+        return until(seen, 15, f"events {wanted} for {filters}", interval=0.2)
     except WaitTimeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
         pytest.fail(f"events {wanted} for {filters} not within 15 s; unfiltered: {json_lines(response)}")

@@ -92,7 +92,9 @@ def test_every_call_has_a_timeout(fake_daemon):
 
 def test_recorder_sees_each_response(fake_daemon):
     seen = []
-    client = client_for(fake_daemon, recorder=lambda response, seconds, curl: seen.append((response.status_code, curl)))
+    client = client_for(
+        fake_daemon, recorder=lambda response, seconds, curl, sent_at: seen.append((response.status_code, curl))
+    )
     client.get("/a")
     client.post("/b", json={"x": 1})
     assert [status for status, _ in seen] == [200, 501]  # the fake daemon answers GET only
@@ -121,3 +123,41 @@ def test_calls_to_different_paths_share_one_kept_alive_connection(keep_alive_dae
     for path in ("/_ping", "/version", "/containers/json", "/images/json"):
         assert client.get(path).status_code == 200
     assert server.connections == 1
+
+
+def test_the_fast_path_sends_what_requests_would(fake_daemon):
+    """Params (None left out, lists repeated), a JSON body and its headers, as Session.request prepares them."""
+    client = client_for(fake_daemon)
+    params = {"a": 1, "b": None, "c": ["x", "y"], "d": "s p"}
+    fast = client.get("/q", params=params)
+    slow = client.session.request("GET", client.url("/q"), params=params)
+    assert fast.text == slow.text == "/q?a=1&c=x&c=y&d=s+p"
+    posted = client.post("/p", json={"x": 1}).request
+    assert posted.body == b'{"x": 1}' and posted.headers["Content-Type"] == "application/json"
+    assert posted.headers["Content-Length"] == "8"
+    assert client.post("/p").request.headers["Content-Length"] == "0"
+
+
+def test_a_streamed_answer_is_recorded_when_its_body_ends_or_it_is_closed(fake_daemon):
+    seen = []
+    client = client_for(fake_daemon, recorder=lambda response, seconds, curl, sent_at: seen.append(seconds))
+    read = client.get("/read", stream=True)
+    assert seen == []  # the body is not read yet
+    assert read.content == b"/read"
+    closed = client.get("/closed", stream=True)
+    closed.close()
+    closed.close()
+    assert len(seen) == 2 and all(s > 0 for s in seen)
+
+
+def test_a_streamed_answer_read_whole_goes_into_the_transcript(fake_daemon, tmp_path):
+    """.content of a streamed answer (as check() reads a wait's answer): read once, and recorded when it ended (its
+    body is the test's: the transcript shows bodies of plain answers only, as before)."""
+    from fixtures.client.transcript import Transcript
+
+    transcript = Transcript(tmp_path / "t.log")
+    client = client_for(fake_daemon, recorder=transcript.recorder_for("fake unix"))
+    response = client.get("/whole", stream=True)
+    assert response.content == b"/whole" and response.text == "/whole"
+    transcript.close()
+    assert (tmp_path / "t.log").read_text().startswith("GET /whole 200 (")

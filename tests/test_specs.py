@@ -124,3 +124,22 @@ def test_a_version_outside_the_set_asks_for_a_spec_dir(offline):
 def test_a_spec_dir_comes_first_and_is_used_as_it_is(offline, tmp_path):
     (tmp_path / "v1.41.yaml").write_text("mine")
     assert specs.spec_text("1.41", tmp_path) == ("mine", str(tmp_path / "v1.41.yaml"))
+
+
+def test_a_spec_is_parsed_once_then_read_from_the_parsed_cache(tmp_path, monkeypatch):
+    from openapi import specs
+
+    monkeypatch.setattr(specs, "PARSED_CACHE", tmp_path / "parsed")
+    text = "swagger: '2.0'\npaths:\n  /_ping:\n    get:\n      responses:\n        200: {description: OK}\n"
+    first = specs.parsed(text)
+    (kept,) = (tmp_path / "parsed").iterdir()
+    monkeypatch.setattr(specs.yaml, "load", lambda *a, **k: pytest.fail("parsed again"))
+    assert (
+        specs.parsed(text)
+        == first
+        == {"swagger": "2.0", "paths": {"/_ping": {"get": {"responses": {200: {"description": "OK"}}}}}}
+    )
+    kept.write_bytes(b"not a pickle")
+    monkeypatch.undo()
+    monkeypatch.setattr(specs, "PARSED_CACHE", tmp_path / "parsed")
+    assert specs.parsed(text) == first  # a damaged copy is parsed again

@@ -1,0 +1,98 @@
+"""perf.timing: where a run's time went, from a small fake results.json and transcript."""
+
+import json
+
+from perf import bench, timing
+
+A = "suites/test_system.py::test_ping[docker-28.5-unix]"
+B = "suites/test_swarm.py::test_join[docker-28.5-unix]"
+TRANSCRIPT = f"""GET /v1.51/_ping 200 (100.00 ms, setup, at 1000.0000) [docker-28.5 unix] {A}
+  $ curl -sS -X GET --unix-socket /s http://localhost/v1.51/_ping
+  < OK
+GET /v1.51/_ping 200 (300.00 ms, call, at 1000.2000) [docker-28.5 unix] {A}
+GET /v1.51/events 200 (200.00 ms, call, at 1000.4000) [docker-28.5 unix] {A}
+POST /v1.51/swarm/init 200 (3000.00 ms, call, at 1002.0000) [docker-28.5 unix] {B}
+GET /v1.51/info 200 (2.0 ms) [docker-28.5 unix] {B}
+"""
+
+
+def _results(wall_s=None):
+    return {
+        "run": {"wall_s": wall_s},
+        "tests": [
+            {"id": A, "area": "system", "engine": "docker-28.5", "transport": "unix", "duration": 1.0},
+            {"id": B, "area": "swarm", "engine": "docker-28.5", "transport": "unix", "duration": 4.0, "waited_s": 0.5},
+            {"id": "x::test_reach", "flow": "test_reach", "area": "fuzz", "duration": 0},
+        ],
+    }
+
+
+def test_overlapping_calls_count_once_and_old_lines_are_summed():
+    assert timing.busy_seconds([(0.0, 1.0), (0.5, 1.0), (3.0, 0.5), (None, 0.25)]) == 2.25
+
+
+def test_engine_time_against_wall_time_per_test_and_area():
+    analysis = timing.analyse(_results(), TRANSCRIPT.splitlines())
+    tests = {t["id"]: t for t in analysis["slowest"]}
+    assert tests[A]["engine_s"] == 0.5  # 0.1 + 0.3 and 0.2 overlapping from 0.4 to 0.5: 0.1 + 0.4
+    assert tests[A]["harness_share"] == 0.5 and tests[A]["calls"] == 3
+    assert tests[B]["engine_s"] == 3.002 and tests[B]["harness_s"] == 0.998
+    assert list(analysis["by_area"]) == ["swarm", "system"]  # slowest area first
+    assert tests[B]["polls_s"] == 0.5
+    assert analysis["total"] == {
+        "tests": 2,
+        "wall_s": 5.0,
+        "engine_s": 3.5,
+        "harness_s": 1.5,
+        "polls_s": 0.5,
+        "harness_share": 0.3,
+    }
+    assert analysis["timing"] == "exact" and analysis["slowest"][0]["id"] == B
+
+
+def test_targets_say_met_missed_with_contributors_and_not_measured():
+    analysis = timing.analyse(_results(wall_s=50.0), TRANSCRIPT.splitlines())
+    analysis["transports"] = ["tcp", "tls", "unix"]
+    goals = timing.targets(timing.run_figures(analysis), analysis)
+    assert goals["suites_docker-28.5_3_transports_n2_s"]["status"] == "missed"
+    assert goals["suites_docker-28.5_3_transports_n2_s"]["top_contributors"][0].startswith("area swarm: 4.0 s")
+    assert goals["harness_share"]["status"] == "missed"  # 0.3 > 0.25
+    assert goals["harness_share"]["top_contributors"][0] == "area swarm: 1.0 s harness (0.5 s of it polls) of 4.0 s"
+    assert goals["fresh_machine_to_report_s"]["status"] == "not measured"
+    assert any("missed" in line for line in timing.table(analysis, goals))
+
+
+def test_bench_analyses_a_run_made_before(tmp_path, capsys):
+    (tmp_path / "results.json").write_text(json.dumps(_results(wall_s=30.0)))
+    (tmp_path / "transcript-gw0.log").write_text(TRANSCRIPT)
+    (tmp_path / "bench-n2-transcript.log").write_text(f"GET /x 200 (9999.0 ms) [e t] {A}\n")  # another run's
+    assert bench.main(["--from", str(tmp_path), "--out", str(tmp_path / "bench.json")]) == 0
+    written = json.loads((tmp_path / "bench.json").read_text())
+    assert written["where_time_went"]["total"]["engine_s"] == 3.5
+    assert written["transcripts"] == [str(tmp_path / "transcript-gw0.log")]
+    assert "harness_share" in capsys.readouterr().out
+
+
+def test_transcript_lines_carry_phase_and_start(tmp_path):
+    from fixtures.client.transcript import Transcript
+
+    class _Request:
+        method, path_url, body = "GET", "/_ping", None
+
+    class _Response:
+        request, status_code, _content, content = _Request(), 200, b"OK", b"OK"
+
+    transcript = Transcript(tmp_path / "t.log")
+    transcript.test, transcript.phase = A, "call"
+    transcript.record(_Response(), 0.0123, "curl x", "docker-28.5 unix", 1000.5)
+    transcript.close()
+    line = (tmp_path / "t.log").read_text().splitlines()[0]
+    assert line == f"GET /_ping 200 (12.30 ms, call, at 1000.5000) [docker-28.5 unix] {A}"
+    assert timing.engine_calls([line]) == {A: [(1000.5, 0.0123)]}
+
+
+def test_coverage_reads_the_new_lines_too():
+    from reports import coverage
+
+    line = f"GET /v1.51/info 200 (3.10 ms, setup, at 1000.0000) [docker-28.5 tls] {A}"
+    assert coverage._LINE.match(line).groups()[3:5] == ("docker-28.5", "tls")
