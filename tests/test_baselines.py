@@ -111,6 +111,33 @@ def test_baseline_tests_are_strict_expected_failures_on_their_transports_only(su
     result.stdout.fnmatch_lines(["*XFAIL*test_plugins*baseline: 500 without timeout (x)*"])
 
 
+def test_a_baseline_wait_caps_the_known_deviation_waits_only(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """An entry's `wait` bounds the waits of its test (what never comes is not waited out), no other test's."""
+    (suite.baselines / "docker-28.5.yaml").write_text(
+        "tests:\n- {test: test_module.py::test_plugins, reason: never comes, link: x, wait: 0.2}\n"
+    )
+    pytester.makepyfile(
+        test_module="""
+import time
+from fixtures.wait import WaitTimeout, until
+
+def test_plugins(engine_name, transport):
+    until(lambda: False, 30, "what never comes")
+
+def test_plain_http(engine_name, transport):
+    started = time.monotonic()
+    try:
+        until(lambda: False, 0.5, "a plain wait")
+    except WaitTimeout:
+        assert time.monotonic() - started >= 0.5
+"""
+    )
+    result, _ = suite("--transport", "unix", "-rxX")
+    result.assert_outcomes(passed=1, xfailed=1)
+    durations = {r["id"].split("::")[1]: r["duration"] for r in _results(pytester)["tests"]}
+    assert durations["test_plugins[docker-28.5-unix]"] < 5, "the known deviation waited 0.2 s, not 30"
+
+
 def _results(pytester):
     import json
 
