@@ -106,6 +106,8 @@ def unreached(fuzz: dict) -> dict:
         reason, detail = SPEC, "no valid case could be generated: " + "; ".join(no_valid)
     elif statuses and not refusals and "{" in operation:
         reason, detail = LACKS, "every answer was 404: no case named an object the engine has"
+    elif statuses and not refusals:
+        reason, detail = REFUSED, "answered only 404"
     elif refusals:
         also = " (and 404 where a case named no object)" if "404" in statuses else ""
         reason, detail = REFUSED, "answered only " + ", ".join(map(str, refusals)) + also

@@ -249,6 +249,7 @@ def test_operations_the_engine_does_not_implement_drop_out_of_the_reach():
             "no valid case could be generated: positive cases: Unsatisfiable",
         ),
         ({"operation": "GET /y", "statuses": {"ReadTimeout": 2}}, results.REFUSED, "no answer: ReadTimeout"),
+        ({"operation": "POST /volumes/create", "statuses": {"404": 1}}, results.REFUSED, "answered only 404"),
     ],
 )
 def test_an_operation_never_answered_2xx_is_classified_by_what_it_met(summary, reason, detail):
