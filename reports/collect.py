@@ -294,14 +294,16 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         _engines_summary(terminalreporter, data)
     reach = [t for t in data.get("tests", []) if t["flow"] == "test_reach"]
     if reach:
-        terminalreporter.section(
-            f"fuzz reach (operations that reached a 2xx answer, target {results.REACH_TARGET:.0%})"
-        )
+        terminalreporter.section("fuzz reach (operations fuzzed that reached a 2xx answer)")
     for test in reach:
         terminalreporter.write_line(
             f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
-            f"{test['reach']['operations']} operations reached 2xx {test['status'].upper()}"
+            f"{test['reach']['operations']} operations reached 2xx (target {test['reach'].get('target', 0):.0%}) "
+            f"{test['status'].upper()}",
+            red=test["status"] == results.FAIL,
         )
+        for line in html.unreached_lines(test["reach"].get("unreached", [])):
+            terminalreporter.write_line(f"  {line}")
     if data.get("engines") or reach:
         terminalreporter.write_line(f"results: {config.getoption('results')}")
 

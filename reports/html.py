@@ -191,6 +191,15 @@ def page_title(results: dict) -> str:
     return f"{outcome} Engine API conformance: {engines or 'no engine'} ({finished[:10] or 'date unknown'})".strip()
 
 
+def unreached_lines(unreached: list[dict]) -> list[str]:
+    """One line per operation never answered 2xx: operation, why, and the statuses it got."""
+    return [
+        f"{u['operation']}: {u['reason']} ({u['detail']})"
+        + (f" [{', '.join(f'{k}x{v}' for k, v in sorted(u['statuses'].items()))}]" if u["statuses"] else "")
+        for u in unreached
+    ]
+
+
 def _reached(tests: list[dict]) -> str:
     reached = sum(1 for t in tests if t["fuzz"]["reached_2xx"])
     return f"{reached} ({100 * reached / len(tests):.0f}%)"
@@ -233,7 +242,41 @@ def _fuzz_data(results: dict) -> dict | None:
         "widths": ["30%"] + [width] * len(columns),
         "totals": totals,
         "operations": operations,
+        "reach": _reach_data(results),
     }
+
+
+_REASON_CSS = {"needs an object it lacks": "fair", "always refused by the engine": "bad", "spec error": "fair"}
+
+
+def _reach_data(results: dict) -> list[dict]:
+    """Per engine and transport: the reach against its target, and every operation never answered 2xx, why."""
+    views = []
+    for test in sorted(
+        (t for t in results["tests"] if t["flow"] == "test_reach"), key=lambda t: (t["engine"], t["transport"])
+    ):
+        reach = test.get("reach", {})
+        operations = reach.get("operations", 0)
+        share = reach.get("reached", 0) / operations if operations else 0.0
+        views.append(
+            {
+                "title": f"{test['engine']} {test['transport']}: {reach.get('reached', 0)}/{operations} "
+                f"operations reached 2xx ({share:.0%}, target {reach.get('target', 0):.0%})"
+                + (f", {reach['unsupported']} unsupported" if reach.get("unsupported") else ""),
+                "status": test["status"],
+                "css": {"Pass": "good", "Fail": "bad"}.get(test["status"], "fair"),
+                "rows": [
+                    [
+                        _cell(u["operation"]),
+                        _cell(u["reason"], _REASON_CSS.get(u["reason"], "")),
+                        _cell(u["detail"]),
+                        _cell(", ".join(f"{k}: {v}" for k, v in sorted(u["statuses"].items()))),
+                    ]
+                    for u in reach.get("unreached", [])
+                ],
+            }
+        )
+    return views
 
 
 def _fuzz_cell(test: dict | None) -> dict:

@@ -2,7 +2,7 @@
 
 One test per engine, operation and transport. A test fails on findings that the engine's
 baseline (suites/baselines/ENGINE.yaml, `fuzz` entries) does not list; each finding carries a
-curl command. The reach of each engine and transport (70% of the operations reached a 2xx answer)
+curl command. The reach of each engine and transport (a share of the operations reached a 2xx answer)
 is judged at the end of the run from every test's `fuzz` summary, as test_reach[ENGINE-TRANSPORT] in
 results.json (reports/results.py reach): it holds under xdist and for any selection of operations.
 """
@@ -17,10 +17,12 @@ from fixtures.baselines import known_fuzz_finding
 from fixtures.client.plugin import TRANSCRIPT
 from fixtures.engines.catalog import ENGINES, NOT_IMPLEMENTED, unsupported_area
 from fixtures.engines.plugin import announce
+from fixtures.fuzz.cases import UNREACHABLE, lacks
 from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.fuzz.world import FuzzWorld
 from fixtures.options import SETTINGS
 from fixtures.scenario.plugin import UNSUPPORTED
+from fixtures.scenario.swarm import WORKER_ROLE, TwoNodeSwarm, address_on_run_network
 from openapi.specs import SpecUnavailable, load_spec
 
 pytestmark = pytest.mark.fuzz
@@ -125,6 +127,12 @@ def _schema(version: str, spec_dir):
     return load_schema(load_spec(version, spec_dir))
 
 
+def _fuzz_cluster(engine, engine_pool) -> TwoNodeSwarm:
+    """The fuzz engine as the manager of a two-node swarm, a second instance of it the worker (made on first use)."""
+    worker = engine_pool.get(engine.name, role=f"fuzz-{WORKER_ROLE}")
+    return TwoNodeSwarm(engine, worker, address_on_run_network(engine), address_on_run_network(worker))
+
+
 @pytest.fixture
 def world(fuzz_engine, fuzz_api, engine_pool):
     """Real objects for the cases to name, remade when an earlier case removed them."""
@@ -136,6 +144,9 @@ def world(fuzz_engine, fuzz_api, engine_pool):
             engine_pool.workload_tar,
             engine_pool.plugin_tar,
             unsupported=fuzz_engine.spec.unsupported,
+            registry=fuzz_engine.registry.removeprefix("http://") if fuzz_engine.registry else None,
+            credentials=fuzz_engine.auth_registry,
+            cluster=functools.partial(_fuzz_cluster, fuzz_engine, engine_pool) if fuzz_engine.container else None,
         )
     _WORLDS[key].api = fuzz_api
     try:
@@ -161,11 +172,17 @@ def test_operation(
         settings.fuzz_seconds,
     )
     # before any assertion: the reach counts it, and judges only runs that fuzzed every operation of the spec
-    # that the engine implements (an unsupported area's operations are in neither count)
-    implemented_operations = [
-        label for label in operation_labels(fuzz_spec) if unsupported_area(fuzz_engine.spec, label) is None
-    ]
-    request.node.user_properties.append(("fuzz", {**outcome.summary(), "spec_operations": len(implemented_operations)}))
+    request.node.user_properties.append(
+        (
+            "fuzz",
+            {
+                **outcome.summary(),
+                "spec_operations": len(operation_labels(fuzz_spec)),
+                "lacks": lacks(operation, world),  # what the reach report says when no case reached 2xx
+                "unreachable": UNREACHABLE.get(operation),
+            },
+        )
+    )
     assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
     _judge(outcome, engine_name, request)
 

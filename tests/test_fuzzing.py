@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from fixtures.client.http import client_for
-from fixtures.fuzz.cases import realize, send, tar_body
+from fixtures.fuzz.cases import lacks, realize, send, tar_body
 from fixtures.fuzz.runner import Finding, Outcome, operation_labels
 from fixtures.fuzz.world import FuzzWorld
 from fixtures.scenario.objects import tar_of
@@ -183,7 +183,10 @@ def test_areas_the_engine_lacks_are_not_made_and_their_ids_stay_generated(monkey
     api = _Engine({("POST", "/configs/create"): (503, {"message": "swarm is not supported"})})
     world = _world(api, monkeypatch, unsupported={"plugins", "swarm"})
     assert set(world.ensure()) == {"image", "container", "network", "volume", "exec", "secret"}
-    assert world.missing == {"config": "POST /configs/create: 503 {'message': 'swarm is not supported'}"}
+    assert world.missing == {
+        "config": "POST /configs/create: 503 {'message': 'swarm is not supported'}",
+        "pushed-image": "the engine cannot reach the run's registry",
+    }
     assert not [call for call in api.asked if "/plugins" in call or "/swarm" in call or "/services" in call]
     case = SimpleNamespace(
         operation=SimpleNamespace(path="/configs/{id}"), path_parameters={"id": "generated"}, body=None, query=None
@@ -216,7 +219,7 @@ def test_the_content_type_is_checked_only_where_an_answer_has_content(method, co
 
     from fixtures.fuzz.runner import _checks
 
-    chosen = _checks(SimpleNamespace(method=method), SimpleNamespace(content=content), bounded)
+    chosen = _checks(SimpleNamespace(method=method), SimpleNamespace(content=content, status_code=200), bounded)
     assert (content_type_conformance in chosen) is checked
 
 
@@ -225,3 +228,46 @@ def test_the_world_container_stops_at_once(monkeypatch):
     engine = _Engine()
     _world(engine, monkeypatch).ensure()
     assert engine.bodies["POST /containers/create"]["StopSignal"] == "SIGKILL"
+
+
+def test_a_realized_update_carries_the_objects_current_version_and_spec(monkeypatch):
+    spec = {"Name": "fuzz-service", "TaskTemplate": {"ContainerSpec": {"Image": "alpine:latest"}}}
+    api = _Engine({("GET", "/services/v1"): (200, {"ID": "v1", "Version": {"Index": 7}, "Spec": spec})})
+    world = _world(api, monkeypatch)
+    world.ids = {"service": "v1"}
+    case = SimpleNamespace(
+        operation=SimpleNamespace(path="/services/{id}/update"),
+        path_parameters={"id": "0"},
+        body={"Name": "x"},
+        query={"version": -1, "rollback": "previous"},
+        headers=None,
+    )
+    realize(case, "POST /services/{id}/update", world)
+    assert (case.path_parameters, case.query, case.body) == ({"id": "v1"}, {"version": 7}, spec)
+
+
+def test_a_realized_case_puts_the_object_in_the_state_it_needs(monkeypatch):
+    """Unpause needs a paused container; node removal names the worker node, forced; no API: nothing prepared."""
+    api = _Engine()
+    world = _world(api, monkeypatch)
+    world.ids = {"container": "c0ffee", "node": "m1", "worker-node": "w1"}
+    unpause = SimpleNamespace(operation=SimpleNamespace(path="/containers/{id}/unpause"), path_parameters={"id": "0"})
+    unpause.body, unpause.query, unpause.headers = None, None, None
+    realize(unpause, "POST /containers/{id}/unpause", world)
+    assert api.asked == ["POST /containers/c0ffee/pause"] and unpause.path_parameters == {"id": "c0ffee"}
+    remove = SimpleNamespace(operation=SimpleNamespace(path="/nodes/{id}"), path_parameters={"id": "0"})
+    remove.body, remove.query, remove.headers = None, {"force": False}, None
+    realize(remove, "DELETE /nodes/{id}", world)
+    assert (remove.path_parameters, remove.query) == ({"id": "w1"}, {"force": "true"})
+    world.api = None
+    assert world.prepare("POST /containers/{id}/unpause") is None
+
+
+def test_what_an_operation_needs_and_the_world_lacks_is_named(monkeypatch):
+    world = _world(_Engine(), monkeypatch)
+    world.missing = {"pushed-image": "the engine cannot reach the run's registry", "config": "503"}
+    assert lacks("GET /distribution/{name}/json", world) == {
+        "pushed-image": "the engine cannot reach the run's registry"
+    }
+    assert lacks("POST /configs/{id}/update", world) == {"config": "503"}
+    assert lacks("GET /info", world) == {}

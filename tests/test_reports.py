@@ -1,5 +1,6 @@
 """The results model, shapes, the gate and the merge, on small hand-made result sets."""
 
+import fnmatch
 import json
 
 import pytest
@@ -178,6 +179,106 @@ def test_reach_is_judged_only_when_every_operation_of_the_spec_was_fuzzed():
     assert whole[0]["status"] == "Fail" and "1/2 operations reached 2xx" in whole[0]["message"]
     selection = results.reach([fuzzed("GET /a", False, 107)])
     assert selection[0]["status"] == "Disabled" and "judged only when all 107 operations" in selection[0]["message"]
+
+
+def _fuzzed(engine, operation, reached, of=3, transport="unix", **summary):
+    return {
+        **_test(engine, "test_operation", "Pass"),
+        "transport": transport,
+        "fuzz": {"operation": operation, "cases": 2, "reached_2xx": reached, "spec_operations": of, **summary},
+        "fuzz_findings": [],
+    }
+
+
+def test_the_reach_target_is_the_engine_familys():
+    assert results.reach_target("docker-28.5") == 0.9
+    assert results.reach_target("podman-5.8") == 0.8
+    assert results.reach_target("external") == results.REACH_TARGET_OTHER
+    nine_of_ten = [_fuzzed("x", f"GET /{i}", i > 0, of=10) for i in range(10)]
+    docker = results.reach([{**t, "engine": "docker-28.5"} for t in nine_of_ten])[0]
+    assert docker["status"] == "Pass" and docker["reach"]["target"] == 0.9
+    eight_of_ten = [{**t, "engine": "podman-5.8"} for t in nine_of_ten[1:]] + [_fuzzed("podman-5.8", "GET /0", False)]
+    eight_of_ten[0]["fuzz"]["reached_2xx"] = 0
+    assert results.reach(eight_of_ten)[0]["status"] == "Pass"  # 8/10 on podman
+    assert results.reach([{**t, "engine": "docker-28.5"} for t in eight_of_ten])[0]["status"] == "Fail"
+
+
+def test_operations_the_engine_does_not_implement_drop_out_of_the_reach():
+    """Podman's swarm and plugin operations are Unsupported: no fuzz summary, so neither reached nor missed; the
+    run is judged as one of the whole spec."""
+    fuzzed = [_fuzzed("podman-5.8", f"GET /{i}", i < 3, of=10) for i in range(5)]
+    skipped = [{**_test("podman-5.8", "test_operation", "Unsupported"), "transport": "unix"} for _ in range(5)]
+    record = results.reach(fuzzed + skipped)[0]
+    assert record["status"] == "Fail" and record["message"].startswith("3/5 operations reached 2xx (target 80%)")
+    assert record["reach"]["operations"] == 5 and record["reach"]["unsupported"] == 5
+    assert results.reach(fuzzed + skipped[:4])[0]["status"] == "Disabled"  # one operation neither fuzzed nor skipped
+
+
+@pytest.mark.parametrize(
+    "summary, reason, detail",
+    [
+        (
+            {"operation": "DELETE /nodes/{id}", "statuses": {"400": 3}, "lacks": {"worker-node": "no second engine"}},
+            results.LACKS,
+            "worker-node: no second engine",
+        ),
+        (
+            {"operation": "GET /tasks/{id}/logs", "statuses": {"404": 7, "OPTIONS 200": 1}},
+            results.LACKS,
+            "every answer was 404: no case named an object the engine has",
+        ),
+        (
+            {"operation": "POST /swarm/init", "statuses": {"400": 12, "404": 1, "503": 7}},
+            results.REFUSED,
+            "answered only 400, 503 (and 404 where a case named no object)",
+        ),
+        (
+            {"operation": "POST /session", "statuses": {"101": 2, "400": 3}, "unreachable": ["spec", "switches"]},
+            results.SPEC,
+            "switches",
+        ),
+        ({"operation": "GET /containers/{id}/attach/ws", "statuses": {"101": 2}}, results.SPEC, "it answered 1xx*"),
+        (
+            {"operation": "PUT /volumes/{name}", "statuses": {"400": 10}, "unreachable": ["lacks", "a cluster volume"]},
+            results.LACKS,
+            "a cluster volume",
+        ),
+        (
+            {"operation": "POST /x", "statuses": {"400": 1}, "notes": ["positive cases: Unsatisfiable"]},
+            results.SPEC,
+            "no valid case could be generated: positive cases: Unsatisfiable",
+        ),
+        ({"operation": "GET /y", "statuses": {"ReadTimeout": 2}}, results.REFUSED, "no answer: ReadTimeout"),
+        ({"operation": "POST /volumes/create", "statuses": {"404": 1}}, results.REFUSED, "answered only 404"),
+    ],
+)
+def test_an_operation_never_answered_2xx_is_classified_by_what_it_met(summary, reason, detail):
+    """Statuses of other methods (OPTIONS of the coverage phase) are not the operation's answers."""
+    found = results.unreached({"notes": [], **summary})
+    assert found["reason"] == reason and fnmatch.fnmatch(found["detail"], detail)
+    assert found["statuses"] == {k: v for k, v in summary["statuses"].items() if k.isdigit()}
+
+
+def test_the_reach_record_lists_the_operations_never_answered_2xx_and_why():
+    tests = [
+        _fuzzed("docker-28.5", "GET /a", 3, statuses={"200": 3}),
+        _fuzzed("docker-28.5", "POST /b", 0, statuses={"500": 2}),
+        _fuzzed("docker-28.5", "GET /c/{id}", 0, statuses={"404": 2}),
+    ]
+    record = results.reach(tests)[0]
+    assert record["reach"]["unreached"] == [
+        {
+            "operation": "GET /c/{id}",
+            "reason": results.LACKS,
+            "detail": results.unreached(tests[2]["fuzz"])["detail"],
+            "statuses": {"404": 2},
+        },
+        {"operation": "POST /b", "reason": results.REFUSED, "detail": "answered only 500", "statuses": {"500": 2}},
+    ]
+    page = html.fuzz_section({"tests": tests + [record]})
+    assert "POST /b" in page and results.REFUSED in page and "500: 2" in page and "1/3 operations reached 2xx" in page
+    lines = html.unreached_lines(record["reach"]["unreached"])
+    assert lines[1] == "POST /b: always refused by the engine (answered only 500) [500x2]"
 
 
 def _without_field(data: dict, operation: str, field: str, retype: str | None = None) -> dict:
