@@ -109,20 +109,20 @@ def latency(engine, transport: str, requests: int) -> dict:
             started = time.perf_counter()
             assert client.get(path).status_code == 200
             samples.append(time.perf_counter() - started)
-        url = f"{base}/v{engine.api_version}{path}"
-        urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]  # -o counts per URL
-        curl = subprocess.run(
-            ["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        by_curl = [float(line) for line in curl.stdout.split()]
+        by_curl = _curl_keep_alive(args, f"{base}/v{engine.api_version}{path}", requests)
         out[path] = {"suite_ms": statistics.median(samples) * 1000, "curl_ms": statistics.median(by_curl) * 1000}
         out[path]["ratio"] = out[path]["suite_ms"] / out[path]["curl_ms"]
     client.close()
     return out
+
+
+def _curl_keep_alive(args: list[str], url: str, requests: int) -> list[float]:
+    """Seconds per request of one curl process fetching URL REQUESTS times on one kept-alive connection."""
+    urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]  # -o counts per URL
+    curl = subprocess.run(
+        ["curl", "-s", *args, "-w", "%{time_total}\\n", *urls], capture_output=True, text=True, timeout=300, check=True
+    )
+    return [float(line) for line in curl.stdout.split()]
 
 
 def _median_us(action, requests: int) -> float:
@@ -159,16 +159,7 @@ def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
     from openapi.validate import mismatches
 
     args, base = _curl_base(engine, "unix")
-    url = f"{base}/v{engine.api_version}/_ping"
-    urls = [part for _ in range(requests) for part in (url, "-o", "/dev/null")]
-    curl = subprocess.run(
-        ["curl", "-s", *args, "-w", "%{time_total}\\n", *urls],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    out = {"curl_us": statistics.median(float(line) for line in curl.stdout.split()) * 1e6}
+    out = {"curl_us": statistics.median(_curl_keep_alive(args, f"{base}/v{engine.api_version}/_ping", requests)) * 1e6}
     out["http_client_us"] = _median_us(_raw_http_client(args[1], f"/v{engine.api_version}/_ping"), requests)
     client = engine.client("unix", engine.api_version)
     session_url = client.url("/_ping")
