@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from fixtures.scenario.objects import json_lines
+from fixtures.scenario.objects import STOPS_ON_TERM, json_lines
 from fixtures.wait import WaitTimeout, until
 
 pytestmark = pytest.mark.system
@@ -128,7 +128,9 @@ def test_events_of_networks_and_volumes(api, made, call):
     """GET /events: network create/connect/destroy and volume create/destroy, by type and object."""
     since = f"{time.time() - 1:.0f}"
     network = made.network(Labels={"conformance.evented": "network"})
-    container = made.running()  # a created container's endpoints join when it starts
+    # a created container's endpoints join when it starts; it stops on TERM: podman's forced removal stops with a
+    # 10 s grace before it kills, which a sleep as PID 1 (deaf to TERM) waits out
+    container = made.running(list(STOPS_ON_TERM))
     call("POST /networks/{id}/connect", 200, id=network, json={"Container": container})
     volume = made.volume()
     call("DELETE /volumes/{name}", 204, name=volume)
