@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 LINE = re.compile(
-    r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) \[(\S+) (\S+)\] (\S+)$"
+    r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) \[(\S+) (\S+)\] (.+)$"
 )
 
 # The targets on a 2-core machine: (limit, what it measures, unit).

@@ -19,7 +19,7 @@ from pathlib import Path
 
 METHODS = ("get", "post", "put", "delete", "head", "patch")
 _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
-_LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms[^)]*\) \[(\S+) (\S+)\] (\S+)$")
+_LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms[^)]*\) \[(\S+) (\S+)\] (.+)$")
 
 
 def operations(spec: dict) -> list[tuple[str, str, re.Pattern, re.Pattern]]:

@@ -66,6 +66,7 @@ def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
     assert {"Name": "network", "Description": "permissions to access a network", "Value": ["host"]} in privileges
 
     pulled = api.post("/plugins/pull", params={"remote": remote}, json=privileges, timeout=120)
+    made.plugins.append(remote)  # removed at the end whatever fails below: later tests pull the same plugin
     assert pulled.status_code == 200
     assert not [m for m in json_lines(pulled) if "error" in m], pulled.text[-300:]
     plugin = next(p for p in call("GET /plugins", 200) if p["Name"] == remote)
@@ -86,6 +87,7 @@ def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
 def test_pull_without_privileges_is_refused(api, made, pushed_plugin):
     """A pull whose body does not grant the plugin's privileges installs nothing."""
     pulled = api.post("/plugins/pull", params={"remote": pushed_plugin}, json=[], timeout=120)
+    made.plugins.append(pushed_plugin)  # an engine that installs it anyway must not leave it to later tests
     assert pulled.status_code == 200, "the refusal comes in the progress stream"
     assert [m["error"] for m in json_lines(pulled) if "error" in m] == ["incorrect privileges"], pulled.text[-300:]
     assert api.get(f"/plugins/{pushed_plugin}/json").status_code == 404

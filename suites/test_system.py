@@ -102,9 +102,9 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
 
     try:
         return until(seen, 15, f"events {wanted} for {filters}", interval=0.2)
-    except WaitTimeout:
+    except WaitTimeout as timeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
-        pytest.fail(f"events {wanted} for {filters} not within 15 s; unfiltered: {json_lines(response)}")
+        pytest.fail(f"{timeout}; unfiltered: {json_lines(response)}")
 
 
 def test_events_of_images(api, made, call):

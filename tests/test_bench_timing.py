@@ -96,3 +96,9 @@ def test_coverage_reads_the_new_lines_too():
 
     line = f"GET /v1.51/info 200 (3.10 ms, setup, at 1000.0000) [docker-28.5 tls] {A}"
     assert coverage._LINE.match(line).groups()[3:5] == ("docker-28.5", "tls")
+
+
+def test_fuzz_test_ids_with_a_space_are_read():
+    test = "suites/test_fuzz.py::test_operation[docker-28.5-GET /containers/json-unix]"
+    line = f"GET /v1.51/containers/json 200 (1.10 ms, call, at 1000.0000) [docker-28.5-fuzz unix] {test}"
+    assert timing.LINE.match(line).groups()[-1] == test

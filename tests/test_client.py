@@ -161,3 +161,27 @@ def test_a_streamed_answer_read_whole_goes_into_the_transcript(fake_daemon, tmp_
     assert response.content == b"/whole" and response.text == "/whole"
     transcript.close()
     assert (tmp_path / "t.log").read_text().startswith("GET /whole 200 (")
+
+
+def test_a_streamed_answer_left_open_is_recorded_at_the_end_of_its_test(fake_daemon):
+    """A test that fails before it reads or closes a stream: its call is still recorded, once."""
+    from fixtures.client.http import record_pending
+
+    seen = []
+    client = client_for(
+        fake_daemon, recorder=lambda response, seconds, curl, sent_at: seen.append(response.request.path_url)
+    )
+    left_open = client.get("/open", stream=True)
+    record_pending()  # what the client plugin does as each test phase ends
+    left_open.close()
+    record_pending()
+    assert seen == ["/open"]
+
+
+def test_a_session_hook_sees_the_clients_own_calls(fake_daemon):
+    """The fuzz suite records through a session hook: the fast path, which skips hooks, must not bypass it."""
+    client = client_for(fake_daemon)
+    hooked = []
+    client.session.hooks["response"].append(lambda response, **_: hooked.append(response.status_code))
+    client.get("/a")
+    assert hooked == [200]

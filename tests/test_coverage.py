@@ -75,3 +75,9 @@ def test_merged_results_combine_coverage_and_the_cli_prints_the_uncovered(tmp_pa
 def test_transcript_lines_give_the_calls():
     line = "GET /v1.51/info 200 (3.1 ms) [docker-28.5 tls] suites/test_system.py::test_info[docker-28.5-tls]"
     assert coverage._LINE.match(line).groups()[3:5] == ("docker-28.5", "tls")
+
+
+def test_transcript_lines_of_fuzz_tests_whose_ids_hold_a_space_give_the_calls():
+    test = "suites/test_fuzz.py::test_operation[docker-28.5-GET /containers/json-unix]"
+    line = f"GET /v1.51/containers/json 200 (1.1 ms, call) [docker-28.5-fuzz unix] {test}"
+    assert coverage._LINE.match(line).groups()[5] == test
