@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     cover = commands.add_parser("coverage", help="print the API coverage of runs and the operations not covered")
     cover.add_argument("results", nargs="+")
     cover.add_argument("--spec-dir", type=Path)
+    cover.add_argument(
+        "--require-all", action="store_true", help="exit 1 when an operation of the spec is not scenario-covered"
+    )
     trend = commands.add_parser("history", help="one page of each engine's trend over runs given in order")
     trend.add_argument("results", nargs="+", help="results files, oldest first")
     trend.add_argument("--out", default="reports/output/history.html")
@@ -79,7 +82,7 @@ def _history(paths: list[str], out: str) -> int:
     return 0
 
 
-def _coverage(paths: list[str], spec_dir: Path | None) -> int:
+def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False) -> int:
     """Coverage from results.json; for runs made before it was recorded, from the transcript beside them."""
     from openapi.specs import load_spec
     from reports import coverage
@@ -105,8 +108,12 @@ def _coverage(paths: list[str], spec_dir: Path | None) -> int:
         f"coverage: {total['scenario']}/{total['operations']} operations scenario-covered, "
         f"{total['fuzz']}/{total['operations']} fuzz-reached (spec {combined['spec']})"
     )
-    for operation in coverage.uncovered(combined, spec):
+    missing = coverage.uncovered(combined, spec)
+    for operation in missing:
         print(f"uncovered: {operation}")
+    if missing and require_all:
+        print(f"coverage: {len(missing)} operations no scenario asserted: add or restore their scenarios", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -123,7 +130,7 @@ def main(argv: list[str]) -> int:
         if args.command == "history":
             return _history(args.results, args.out)
         if args.command == "coverage":
-            return _coverage(args.results, args.spec_dir)
+            return _coverage(args.results, args.spec_dir, args.require_all)
         if args.command == "merge":
             present = [path for path in args.results if Path(path).is_file()]
             missing = [path for path in args.results if path not in present]

@@ -58,6 +58,25 @@ def pull(api, made, remote: str, name: str | None = None) -> str:
     return name or remote
 
 
+def test_create_and_push(api, engine, engine_pool, made, call):
+    """POST /plugins/create from a tar context installs it disabled; POST /plugins/{name}/push puts it in the
+    registry: removed here, its privileges are then read from the registry and it pulls back."""
+    if engine.registry is None:
+        pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
+    remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+    made.plugin(remote, engine_pool.plugin_tar(remote))  # POST /plugins/create, 204
+    created = call("GET /plugins/{name}/json", 200, name=remote)
+    assert (created["Enabled"], created["Config"]["Interface"]["Socket"]) == (False, "conformance.sock")
+
+    pushed = api.post(f"/plugins/{remote}/push", timeout=120)  # a progress stream: its errors come in it
+    assert pushed.status_code == 200 and not [m for m in json_lines(pushed) if "error" in m], pushed.text[-300:]
+    call("DELETE /plugins/{name}", 200, name=remote)
+    privileges = call("GET /plugins/privileges", 200, params={"remote": remote})  # read from the registry
+    assert {"Name": "network", "Description": "permissions to access a network", "Value": ["host"]} in privileges
+    pull(api, made, remote)
+    assert call("GET /plugins/{name}/json", 200, name=remote)["Config"]["Interface"]["Socket"] == "conformance.sock"
+
+
 def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
     """GET /plugins/privileges, POST /plugins/pull, enable, disable, DELETE: each seen in GET /plugins."""
     remote = pushed_plugin

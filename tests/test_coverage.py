@@ -70,6 +70,7 @@ def test_merged_results_combine_coverage_and_the_cli_prints_the_uncovered(tmp_pa
     out = capsys.readouterr().out
     assert "coverage: 2/6 operations scenario-covered, 0/6 fuzz-reached" in out
     assert "uncovered: HEAD /_ping" in out and "uncovered: GET /_ping" not in out
+    assert cli.main(["coverage", "--require-all", str(tmp_path / "r.json")]) == 1  # CI's guard against lost coverage
 
 
 def test_transcript_lines_give_the_calls():
