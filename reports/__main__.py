@@ -112,7 +112,9 @@ def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False
     for operation in missing:
         print(f"uncovered: {operation}")
     if missing and require_all:
-        print(f"coverage: {len(missing)} operations no scenario asserted: add or restore their scenarios", file=sys.stderr)
+        print(
+            f"coverage: {len(missing)} operations no scenario asserted: add or restore their scenarios", file=sys.stderr
+        )
         return 1
     return 0
 
