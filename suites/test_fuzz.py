@@ -21,7 +21,7 @@ from fixtures.fuzz.cases import UNREACHABLE, lacks
 from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.fuzz.world import FuzzWorld
 from fixtures.options import SETTINGS
-from fixtures.scenario.plugin import UNSUPPORTED
+from fixtures.scenario.plugin import skip_unsupported
 from fixtures.scenario.swarm import WORKER_ROLE, TwoNodeSwarm, address_on_run_network
 from openapi.specs import SpecUnavailable, load_spec
 
@@ -110,15 +110,11 @@ def implemented(fuzz_engine, fuzz_api, operation):
     area = unsupported_area(fuzz_engine.spec, operation)
     if area is None:
         return
-    method, path, refusals = NOT_IMPLEMENTED[area]
     key = (fuzz_engine.name, area)
-    if key not in _REFUSED:
+    if key not in _REFUSED:  # probed once per engine and area: a fuzz run has many operations per area
+        method, path, _ = NOT_IMPLEMENTED[area]
         _REFUSED[key] = fuzz_api.at_version(fuzz_engine.api_version).request(method, path).status_code
-    assert _REFUSED[key] in refusals, (
-        f"{fuzz_engine.name} answers {method} {path} with {_REFUSED[key]}: it now implements {area}; "
-        f"drop {area!r} from its unsupported areas in fixtures/engines/catalog.py"
-    )
-    pytest.skip(f"{UNSUPPORTED}{fuzz_engine.name} does not implement {area}: {fuzz_engine.spec.unsupported[area]}")
+    skip_unsupported(fuzz_engine, area, _REFUSED[key])
 
 
 @functools.cache
