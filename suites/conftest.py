@@ -1,5 +1,9 @@
 """Registers the suite's plugins, split by concern; here, so that the harness's unit tests (tests/) run without them."""
 
+import pytest
+
+from fixtures.engines.plugin import build_images
+
 pytest_plugins = [
     "fixtures.options",  # the run's options
     "fixtures.baselines",  # known deviations as strict xfails; unseen entries
@@ -9,3 +13,8 @@ pytest_plugins = [
     "fixtures.scenario.swarm",  # the two-node swarm (cluster)
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own sessionstart starts the workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    build_images(session.config)
