@@ -10,6 +10,9 @@ Writes reports/output/bench.json and prints a table. The headline is each ratio 
 - fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute);
 - client cost: what the suite's client, its transcript, the curl rendering and the schema check each add
   per request on the unix socket, against curl keep-alive;
+- fresh machine (perf/fresh.py): the README's first command in a copy of the checkout with a new Python, no
+  pip cache, an empty spec cache and the first run's images set aside (rebuilt), plus the host engine's
+  recorded install; by phase;
 - where the time went (perf/timing.py): per test and area, the engine's time (from the run's transcript)
   against the test's wall time, the harness share, the slowest tests; and each target of issue 18 with its
   figure, met or missed and, if missed, the top contributors.
@@ -40,7 +43,7 @@ from fixtures.engines import host as host_engine
 from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
 from fixtures.engines.cleanup import Run, remove_run, sweep
 from fixtures.engines.containers import TRANSPORTS, EnginePool
-from perf import timing
+from perf import fresh, timing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -320,6 +323,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--no-transports", action="store_true", help="leave out the suites per transport and the curl flows"
     )
+    parser.add_argument(
+        "--no-fresh", action="store_true", help="leave out a fresh machine's first report (about 5 minutes)"
+    )
     args = parser.parse_args(argv)
     OUTPUT = Path(args.output_dir)
     out = ROOT / (args.out or OUTPUT / "bench.json")
@@ -366,12 +372,17 @@ def main(argv: list[str]) -> int:
     if not args.no_fuzz:
         print("bench: fuzz throughput (unix, 3 cases per operation and phase)", flush=True)
         result["fuzz"] = fuzz_rates(args.engine)
+    if not args.no_fresh and args.engine == fresh.DEFAULT_ENGINE:  # the engine of the README's first command
+        print("bench: a fresh machine's first report (README's first command; its images rebuilt)", flush=True)
+        result["fresh"] = fresh.first_report(say=lambda line: print(f"  {line}", flush=True))
     results, lines, _ = timing.read_run(ROOT / OUTPUT / "bench-n2.json")
     analysis = timing.analyse(results, lines)
     figures = timing.run_figures(analysis)
     if args.engine == "docker-28.5":
         figures["suites_docker-28.5_3_transports_n2_s"] = result["suites_all_n2_s"]
     figures["client_ping_ratio_unix"] = result["client_costs"]["ratio_client_transcript"]
+    if "fresh" in result:
+        figures["fresh_machine_to_report_s"] = result["fresh"]["total_s"]
     result["where_time_went"] = analysis
     if args.matrix:  # the matrix takes a quarter of an hour: a run made before (CI's) speaks for it
         matrix_results, matrix_lines, _ = timing.read_run(Path(args.matrix))
@@ -383,6 +394,8 @@ def main(argv: list[str]) -> int:
     if args.matrix:  # the matrix's own areas and tests say where its time went
         key = "matrix_six_engines_s"
         result["targets"][key] = timing.targets(figures, result["matrix_where_time_went"])[key]
+    if result["targets"]["fresh_machine_to_report_s"]["status"] == "missed":  # its phases say where the time went
+        result["targets"]["fresh_machine_to_report_s"]["top_contributors"] = fresh.contributors(result["fresh"])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print("\n".join(table(result)))
@@ -473,6 +486,11 @@ def table(result: dict) -> list[str]:
             f"   ({result['suites_tests_s'][transport]:.1f} s in tests)"
         )
     lines.append(f"{'scenario suites s, all transports, -n 2':<44}{result['suites_all_n2_s']:>10.1f}")
+    if "fresh" in result:
+        first = result["fresh"]
+        install = "" if first["includes_host_engine_install"] else " (host engine install not included: unrecorded)"
+        lines.append(f"{'fresh machine to first report s' + install:<44}{first['total_s']:>10.1f}")
+        lines += [f"    {line}" for line in fresh.contributors(first)]
     if "fuzz" in result:
         fuzz = result["fuzz"]
         lines.append(

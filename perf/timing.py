@@ -111,6 +111,7 @@ def analyse(results: dict, lines: Iterable[str], slowest: int = 10) -> dict:
         "engines": sorted({t["engine"] for t in tests if t["engine"]}),
         "transports": sorted({t.get("transport") for t in results["tests"] if t.get("transport")}),
         "run_wall_s": run.get("wall_s"),
+        "workers": run.get("workers"),
         "total": _totals(tests),
         "by_area": areas["area"],
         "by_module": areas["module"],
@@ -173,7 +174,8 @@ def run_figures(analysis: dict) -> dict[str, float | None]:
     """The target figures a run's own results give: its wall time where it is the run a target names."""
     figures: dict[str, float | None] = {"harness_share": analysis["total"]["harness_share"]}
     wall = analysis.get("run_wall_s")
-    if wall is not None and analysis["engines"] == ["docker-28.5"] and len(analysis["transports"]) == 3:
+    two_workers = analysis.get("workers") == 2  # the target's -n 2
+    if wall is not None and two_workers and analysis["engines"] == ["docker-28.5"] and len(analysis["transports"]) == 3:
         figures["suites_docker-28.5_3_transports_n2_s"] = wall
     if wall is not None and len(analysis["engines"]) == 6:
         figures["matrix_six_engines_s"] = wall

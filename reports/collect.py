@@ -197,6 +197,12 @@ def _test_record(report: pytest.TestReport) -> dict:
     }
 
 
+def _workers(config: pytest.Config) -> int:
+    """xdist's workers (`-n N` makes N `popen` gateways, `--tx 2*popen` two); 0 without xdist."""
+    specs = getattr(config.option, "tx", None) or []
+    return sum(int(spec.split("*", 1)[0]) if "*" in spec else 1 for spec in specs)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
@@ -227,6 +233,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "wall_s": round(time.time() - config.stash[_STARTED], 1),  # from pytest's start, collection included
             "args": config.invocation_params.args,
+            "workers": _workers(config),
             "exit_status": int(session.exitstatus),
         },
         "engines": engines,

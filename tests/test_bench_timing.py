@@ -16,9 +16,9 @@ GET /v1.51/info 200 (2.0 ms) [docker-28.5 unix] {B}
 """
 
 
-def _results(wall_s=None):
+def _results(wall_s=None, workers=2):
     return {
-        "run": {"wall_s": wall_s},
+        "run": {"wall_s": wall_s, "workers": workers},
         "tests": [
             {"id": A, "area": "system", "engine": "docker-28.5", "transport": "unix", "duration": 1.0},
             {"id": B, "area": "swarm", "engine": "docker-28.5", "transport": "unix", "duration": 4.0, "waited_s": 0.5},
@@ -62,6 +62,12 @@ def test_targets_say_met_missed_with_contributors_and_not_measured():
     assert any("missed" in line for line in timing.table(analysis, goals))
 
 
+def test_a_run_on_other_than_two_workers_does_not_speak_for_the_n2_target():
+    analysis = timing.analyse(_results(wall_s=50.0, workers=0), TRANSCRIPT.splitlines())
+    analysis["transports"] = ["tcp", "tls", "unix"]
+    assert "suites_docker-28.5_3_transports_n2_s" not in timing.run_figures(analysis)
+
+
 def test_bench_analyses_a_run_made_before(tmp_path, capsys):
     (tmp_path / "results.json").write_text(json.dumps(_results(wall_s=30.0)))
     (tmp_path / "transcript-gw0.log").write_text(TRANSCRIPT)
@@ -102,3 +108,14 @@ def test_fuzz_test_ids_with_a_space_are_read():
     test = "suites/test_fuzz.py::test_operation[docker-28.5-GET /containers/json-unix]"
     line = f"GET /v1.51/containers/json 200 (1.10 ms, call, at 1000.0000) [docker-28.5-fuzz unix] {test}"
     assert timing.LINE.match(line).groups()[-1] == test
+
+
+def test_results_count_xdist_workers():
+    from types import SimpleNamespace
+
+    from reports.collect import _workers
+
+    def config(tx):
+        return SimpleNamespace(option=SimpleNamespace(tx=tx))
+
+    assert [_workers(config(tx)) for tx in ([], ["popen", "popen"], ["2*popen", "popen"], None)] == [0, 2, 3, 0]
