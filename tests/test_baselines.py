@@ -138,6 +138,43 @@ def test_plain_http(engine_name, transport):
     assert durations["test_plugins[docker-28.5-unix]"] < 5, "the known deviation waited 0.2 s, not 30"
 
 
+def test_an_intermittent_entry_knows_only_the_failure_it_names(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """A race the engine loses now and then: its failure is known, any other failure fails, a pass passes."""
+    (suite.baselines / "docker-28.5.yaml").write_text(
+        "tests:\n"
+        "- {test: test_module.py::test_race, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
+        "- {test: test_module.py::test_other, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
+        "- {test: test_module.py::test_lucky, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
+    )
+    pytester.makepyfile(
+        test_module="""
+def test_race(engine_name, transport):
+    assert False, "got 500: read cgroup: 42"
+
+def test_other(engine_name, transport):
+    assert False, "got 500: something else"
+
+def test_lucky(engine_name, transport):
+    pass
+"""
+    )
+    suite("--transport", "unix")
+    statuses = {r["id"].split("::")[1]: (r["status"], r["known"]) for r in _results(pytester)["tests"]}
+    assert statuses == {
+        "test_race[docker-28.5-unix]": ("Fail", True),
+        "test_other[docker-28.5-unix]": ("Fail", False),
+        "test_lucky[docker-28.5-unix]": ("Pass", False),
+    }
+
+
+def test_an_intermittent_entry_must_be_a_regex(baseline_engine):
+    (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
+        "tests: [{test: a, reason: b, link: c, intermittent: '('}]"
+    )
+    with pytest.raises(pytest.UsageError, match="intermittent '\\(': missing"):
+        baselines.load_baseline(baseline_engine)
+
+
 def _results(pytester):
     import json
 
