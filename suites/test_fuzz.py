@@ -108,13 +108,18 @@ def implemented(fuzz_engine, fuzz_api, operation):
     once the engine is seen to refuse the area, as in the scenario suites; it counts neither as a finding nor
     in the reach."""
     area = unsupported_area(fuzz_engine.spec, operation)
-    if area is None:
-        return
+    if area is not None:
+        skip_unsupported(fuzz_engine, area, _probe(fuzz_engine, fuzz_api, area))
+
+
+def _probe(fuzz_engine, fuzz_api, area: str) -> int:
+    """The status the engine answers to AREA's refusal probe: probed once per engine and area (a fuzz run has
+    many operations per area)."""
     key = (fuzz_engine.name, area)
-    if key not in _REFUSED:  # probed once per engine and area: a fuzz run has many operations per area
+    if key not in _REFUSED:
         method, path, _ = NOT_IMPLEMENTED[area]
         _REFUSED[key] = fuzz_api.at_version(fuzz_engine.api_version).request(method, path).status_code
-    skip_unsupported(fuzz_engine, area, _REFUSED[key])
+    return _REFUSED[key]
 
 
 @functools.cache
@@ -192,11 +197,17 @@ def test_stateful(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, transpor
         settings.fuzz_examples * 2,
         settings.fuzz_seconds * 5,
     )
-    # its sequences may call operations of areas the engine does not implement: those are Unsupported, no findings
+    # its sequences may call operations of areas the engine does not implement: once the engine is seen to refuse
+    # the area, those are Unsupported, no findings (an area it no longer refuses keeps its findings)
+    refused = {
+        area
+        for area in {unsupported_area(fuzz_engine.spec, f.operation) for f in outcome.findings.values()} - {None}
+        if _probe(fuzz_engine, fuzz_api, area) in NOT_IMPLEMENTED[area][2]
+    }
     outcome.findings = {
         key: finding
         for key, finding in outcome.findings.items()
-        if unsupported_area(fuzz_engine.spec, finding.operation) is None
+        if unsupported_area(fuzz_engine.spec, finding.operation) not in refused
     }
     request.node.user_properties.append(("fuzz", outcome.summary()))
     assert outcome.cases > 0, f"harness: no stateful step could be sent ({outcome.notes})"
