@@ -91,7 +91,8 @@ def test_replicated_job_completes(call, made, cluster):
 
 def test_update_rolls_tasks(call, made, cluster):
     """POST /services/{id}/update at its version: an env change replaces the tasks with ones of the new env."""
-    service = made.service(Mode={"Replicated": {"Replicas": 2}})
+    # both tasks at once (the default replaces one after the other)
+    service = made.service(Mode={"Replicated": {"Replicas": 2}}, UpdateConfig={"Parallelism": 2})
     old_tasks = {t["ID"] for t in running_tasks(call, service, 2)}
     before = call("GET /services/{id}", 200, id=service)
     spec = before["Spec"]
