@@ -109,7 +109,8 @@ def test_a_fresh_users_shell_has_none_of_the_outer_tox(tmp_path, monkeypatch):
 def test_breakdown_adds_the_install_and_names_the_phases(tmp_path, monkeypatch):
     monkeypatch.setattr(host, "setup_seconds", lambda: (10.0, "record"))
     (tmp_path / "reports/output").mkdir(parents=True)
-    results = {"run": {"wall_s": 150.0}, "tests": [{"status": "passed"}, {"status": "passed"}, {"status": "known"}]}
+    tests = [{"status": "Pass"}, {"status": "Pass"}, {"status": "Fail", "known": True}, {"status": "Fail"}]
+    results = {"run": {"wall_s": 150.0}, "tests": tests}
     (tmp_path / "reports/output/results.json").write_text(json.dumps(results))
     output = "building image x\nbuilt engine-conformance/docker-28.5:abc in 50 s (300 MB)\n"
     output += "built engine-conformance/alpine:def in 20 s (3 MB)\nbuilt 2 images side by side in 52 s\n"
@@ -120,7 +121,7 @@ def test_breakdown_adds_the_install_and_names_the_phases(tmp_path, monkeypatch):
     assert out["phases_s"]["tox: its environment and the harness's dependencies"] == 50.0
     assert out["phases_s"]["scenario suites and report"] == 98.0
     assert out["image_builds_s"] == {"docker-28.5": 50.0, "alpine": 20.0}
-    assert out["tests"] == {"known": 1, "passed": 2}
+    assert out["tests"] == {"Fail": 1, "Known": 1, "Pass": 2}
     lines = fresh.contributors(out)
     assert lines[0] == "scenario suites and report: 98 s" and lines[-1] == "images built: docker-28.5 50 s, alpine 20 s"
 
