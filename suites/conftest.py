@@ -2,8 +2,6 @@
 
 import pytest
 
-from fixtures.engines.plugin import build_images
-
 pytest_plugins = [
     "fixtures.options",  # the run's options
     "fixtures.baselines",  # known deviations as strict xfails; unseen entries
@@ -17,4 +15,6 @@ pytest_plugins = [
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own sessionstart starts the workers
 def pytest_sessionstart(session: pytest.Session) -> None:
+    from fixtures.engines.plugin import build_images  # here: imported above, the plugins would lose assert rewriting
+
     build_images(session.config)

@@ -39,8 +39,8 @@ def test_labels_and_names_of_a_worker():
 
 
 class _Thing:
-    def __init__(self, name, labels, removed):
-        self.name, self.labels, self.attrs, self._removed = name, labels, {"Labels": labels}, removed
+    def __init__(self, name, labels, removed):  # as a sparse list gives it: no .labels, Names in attrs
+        self.id, self.name, self.attrs, self._removed = name, name, {"Labels": labels, "Names": [f"/{name}"]}, removed
 
     def remove(self, **_):
         self._removed.append(self.name)
@@ -55,9 +55,30 @@ def test_a_worker_removes_its_own_objects_not_its_siblings():
     removed: list[str] = []
     containers = [_Thing("mine", mine.labels, removed), _Thing("sibling's", sibling.labels, removed)]
     client = SimpleNamespace(
-        containers=SimpleNamespace(list=lambda **_: containers),
+        containers=SimpleNamespace(list=lambda sparse=False, **_: containers if sparse else 1 / 0),
         networks=SimpleNamespace(list=lambda **_: []),
         volumes=SimpleNamespace(list=lambda **_: []),
     )
     assert remove_run(client, mine) == ["container mine"]
     assert removed == ["mine"]
+
+
+def test_what_a_sibling_removed_meanwhile_is_no_error():
+    from types import SimpleNamespace
+
+    import docker
+
+    from fixtures.engines.cleanup import remove_run
+
+    mine = Run.new("abc", worker="gw0")
+
+    class _Gone(_Thing):
+        def remove(self, **_):
+            raise docker.errors.NotFound("No such container")
+
+    client = SimpleNamespace(
+        containers=SimpleNamespace(list=lambda **_: [_Gone("gone", mine.labels, []), _Thing("mine", mine.labels, [])]),
+        networks=SimpleNamespace(list=lambda **_: []),
+        volumes=SimpleNamespace(list=lambda **_: []),
+    )
+    assert remove_run(client, mine) == ["container mine"]
