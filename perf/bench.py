@@ -189,6 +189,17 @@ def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
     return out
 
 
+def client_contributors(costs: dict) -> list[str]:
+    """Where a request's time goes on the unix socket, from the floor up."""
+    curl, floor = costs["curl_us"], costs["http_client_us"]
+    return [
+        f"curl keep-alive {curl:.0f} us; Python's bare http.client on the same socket {floor:.0f} us "
+        f"({floor / curl:.1f}x curl: the floor under requests and urllib3)",
+        f"requests' adapter and urllib3 over that floor, with the suite's client: {costs['client_us'] - floor:.0f} us",
+        f"transcript record {costs['transcript_record_us']:.1f} us, curl rendering {costs['curl_render_us']:.1f} us",
+    ]
+
+
 def curl_flows(engine, transport: str) -> float:
     """The documented flows, one curl process per request: seconds."""
     args, base = _curl_base(engine, transport)
@@ -396,6 +407,8 @@ def main(argv: list[str]) -> int:
         result["targets"][key] = timing.targets(figures, result["matrix_where_time_went"])[key]
     if result["targets"]["fresh_machine_to_report_s"]["status"] == "missed":  # its phases say where the time went
         result["targets"]["fresh_machine_to_report_s"]["top_contributors"] = fresh.contributors(result["fresh"])
+    if result["targets"]["client_ping_ratio_unix"]["status"] == "missed":
+        result["targets"]["client_ping_ratio_unix"]["top_contributors"] = client_contributors(result["client_costs"])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print("\n".join(table(result)))
