@@ -82,3 +82,36 @@ def test_what_a_sibling_removed_meanwhile_is_no_error():
         volumes=SimpleNamespace(list=lambda **_: []),
     )
     assert remove_run(client, mine) == ["container mine"]
+
+
+def test_a_container_a_sibling_is_removing_is_no_error_even_after_a_thaw(monkeypatch):
+    from types import SimpleNamespace
+
+    import docker
+
+    from fixtures.engines import cleanup
+
+    mine = Run.new("abc", worker="gw0")
+    monkeypatch.setattr(cleanup, "thaw_orphans", lambda client: [])
+
+    class _Busy(_Thing):
+        def remove(self, **_):
+            raise docker.errors.APIError("409", explanation="removal of container x is already in progress")
+
+    class _StuckThenGone(_Thing):
+        calls = 0
+
+        def remove(self, **_):
+            _StuckThenGone.calls += 1
+            if _StuckThenGone.calls == 1:
+                raise docker.errors.APIError("500", explanation="cannot kill: a zombie engine")
+            raise docker.errors.NotFound("No such container")
+
+    client = SimpleNamespace(
+        containers=SimpleNamespace(
+            list=lambda **_: [_Busy("busy", mine.labels, []), _StuckThenGone("s", mine.labels, [])]
+        ),
+        networks=SimpleNamespace(list=lambda **_: []),
+        volumes=SimpleNamespace(list=lambda **_: []),
+    )
+    assert cleanup.remove_run(client, mine) == []
