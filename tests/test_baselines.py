@@ -167,6 +167,14 @@ def test_lucky(engine_name, transport):
     }
 
 
+def test_an_intermittent_entry_takes_no_wait(baseline_engine):
+    (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
+        "tests: [{test: a, reason: b, link: c, intermittent: x, wait: 2}]"
+    )
+    with pytest.raises(pytest.UsageError, match="intermittent and wait do not go together"):
+        baselines.load_baseline(baseline_engine)
+
+
 def test_an_intermittent_entry_must_be_a_regex(baseline_engine):
     (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
         "tests: [{test: a, reason: b, link: c, intermittent: '('}]"
