@@ -196,7 +196,9 @@ def client_contributors(costs: dict) -> list[str]:
         f"curl keep-alive {curl:.0f} us; Python's bare http.client on the same socket {floor:.0f} us "
         f"({floor / curl:.1f}x curl: the floor under requests and urllib3)",
         f"requests' adapter and urllib3 over that floor, with the suite's client: {costs['client_us'] - floor:.0f} us",
-        f"transcript record {costs['transcript_record_us']:.1f} us, curl rendering {costs['curl_render_us']:.1f} us",
+        f"recording each call ({costs['client_transcript_us']:.0f} us against {costs['client_us']:.0f} us unrecorded):"
+        f" {costs['client_transcript_us'] - costs['client_us']:.0f} us, of which the transcript record"
+        f" {costs['transcript_record_us']:.1f} us and the curl rendering {costs['curl_render_us']:.1f} us",
     ]
 
 

@@ -123,9 +123,10 @@ def test_results_count_xdist_workers():
 
 def test_a_missed_client_target_says_where_a_request_spends_its_time():
     costs = {"curl_us": 90.0, "http_client_us": 157.0, "client_us": 256.0, "transcript_record_us": 2.7}
-    lines = bench.client_contributors({**costs, "curl_render_us": 3.2})
+    lines = bench.client_contributors({**costs, "curl_render_us": 3.2, "client_transcript_us": 281.0})
     assert lines[0] == (
         "curl keep-alive 90 us; Python's bare http.client on the same socket 157 us "
         "(1.7x curl: the floor under requests and urllib3)"
     )
-    assert lines[1].endswith(": 99 us") and "3.2 us" in lines[2]
+    assert lines[1].endswith(": 99 us") and lines[2].startswith("recording each call (281 us against 256 us")
+    assert ": 25 us, of which" in lines[2] and "3.2 us" in lines[2]
