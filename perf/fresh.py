@@ -99,9 +99,8 @@ def _fresh_env(work: Path) -> dict[str, str]:
         XDG_CACHE_HOME=str(work / "xdg-cache"),
         XDG_DATA_HOME=str(work / "xdg-data"),  # virtualenv's app-data (its seeded wheels)
     )
-    for name in ("CONFORMANCE_DEBIAN_MIRROR",):  # where this machine's Debian mirror is, as a user would set it
-        if name in os.environ:
-            env[name] = os.environ[name]
+    if "CONFORMANCE_DEBIAN_MIRROR" in os.environ:  # where this machine's Debian mirror is, as a user would set it
+        env["CONFORMANCE_DEBIAN_MIRROR"] = os.environ["CONFORMANCE_DEBIAN_MIRROR"]
     return env
 
 

@@ -21,7 +21,7 @@ from fixtures.fuzz.cases import UNREACHABLE, lacks
 from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.fuzz.world import FuzzWorld
 from fixtures.options import SETTINGS
-from fixtures.scenario.plugin import skip_unsupported
+from fixtures.scenario.plugin import refuses, skip_unsupported
 from fixtures.scenario.swarm import WORKER_ROLE, TwoNodeSwarm, address_on_run_network
 from openapi.specs import SpecUnavailable, load_spec
 
@@ -202,7 +202,7 @@ def test_stateful(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, transpor
     refused = {
         area
         for area in {unsupported_area(fuzz_engine.spec, f.operation) for f in outcome.findings.values()} - {None}
-        if _probe(fuzz_engine, fuzz_api, area) in NOT_IMPLEMENTED[area][2]
+        if refuses(area, _probe(fuzz_engine, fuzz_api, area))
     }
     outcome.findings = {
         key: finding
