@@ -41,10 +41,15 @@ def test_events_of_a_container_lifecycle(api, made):
         assert response.status_code == 200
         events = json_lines(response)
         assert {e.get("id") for e in events} <= {container}, "the filter lets only our container through"
-        seen = [e.get("Action") or e.get("status") for e in events]
-        return seen if all(action in seen for action in wanted) else None
+        return [e.get("Action") or e.get("status") for e in events]
 
-    seen = until(actions, 15, f"events {wanted} of {container[:12]}", interval=0.2)
+    seen = until(
+        actions,
+        15,
+        f"events {wanted} of {container[:12]}",
+        interval=0.2,
+        accept=lambda seen: all(action in seen for action in wanted),
+    )
     assert [a for a in seen if a in wanted] == wanted, "in lifecycle order"
 
 
@@ -97,12 +102,20 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
             "/events", params={"since": since, "until": until_now, "filters": json.dumps(filters)}, timeout=30
         )
         assert response.status_code == 200
-        events = json_lines(response)
-        actions = [e.get("Action") for e in events]
-        return events if all(action in actions for action in wanted) else None
+        return json_lines(response)
+
+    def actions(events: list[dict]) -> list[str]:
+        return [e.get("Action") for e in events]
 
     try:
-        return until(seen, 15, f"events {wanted} for {filters}", interval=0.2)
+        return until(
+            seen,
+            15,
+            f"events {wanted} for {filters}",
+            interval=0.2,
+            accept=lambda events: all(action in actions(events) for action in wanted),
+            seen=actions,
+        )
     except WaitTimeout as timeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
         pytest.fail(f"{timeout}; unfiltered: {json_lines(response)}")
