@@ -98,8 +98,8 @@ def schema_shape(
     if not schema or depth >= MAX_DEPTH:
         return shape
     schema = _resolve(spec, schema)
-    if enums is not None and schema.get("enum") and path:
-        enums.add(path)
+    if enums is not None and schema.get("enum") and path and not path.endswith("/*"):
+        enums.add(path)  # not a map's values or a list's items: "*" stands for other members there too
     for part in schema.get("allOf", []):
         schema_shape(spec, part, path, depth, shape, enums)
     kind = schema.get("type") or ("object" if "properties" in schema else None)
@@ -149,6 +149,7 @@ def comparable(kind: str) -> frozenset:
 ORDINARY = frozenset({"n", "s", "[..]"})
 PLACEHOLDER = "<none>"  # "<none>:<none>", "<none>@<none>": an image without tags or digests
 ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's zero time: a date never set
+ENUM_LENGTH = 40  # an enumerated value longer than this is data the spec's enum does not hold
 
 
 def _value_class(value, enum: bool) -> str | None:
@@ -157,7 +158,7 @@ def _value_class(value, enum: bool) -> str | None:
     if isinstance(value, (int, float)):
         return "-1" if value < 0 else "n"  # -1: "unknown" or "not computed"
     if isinstance(value, str):
-        if enum:
+        if enum and len(value) <= ENUM_LENGTH:
             return json.dumps(value)
         if value.startswith(PLACEHOLDER):
             return PLACEHOLDER

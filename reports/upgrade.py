@@ -38,6 +38,7 @@ KINDS = (
     "added",
 )
 GATED = ("removed", "retyped")  # what the gate fails on
+OPENED = ("removed", "retyped", "status changed", "null where it was not")  # shown unfolded in the report
 ORDINARY = {"number": "n", "string": "s", "array": "[..]"}  # a value's class where value_classes left it out
 # Classes whose coming or going alone is a change (a list's items may mix them with ordinary values); booleans,
 # enums and empty lists change only when no class of before is seen after (a state both pass through is none).
@@ -85,7 +86,7 @@ def _field_changes(status: int, a: dict, b: dict) -> list[tuple]:
     delta = diff(before, after)
     found = [("removed", status, p, before[p], "") for p in delta["removed"] if not _parent_missing(p, after)]
     found += [("added", status, p, "", after[p]) for p in delta["added"] if not _parent_missing(p, before)]
-    found += [("retyped", status, p, old, new) for p, old, new in delta["changed"] if not _turned_null(old, new)]
+    found += [("retyped", status, p, old, new) for p, old, new in delta["changed"] if _retyped(old, new)]
     for path in sorted(before.keys() & after.keys()):
         old, new = before[path], after[path]
         if _turned_null(old, new):
@@ -94,6 +95,11 @@ def _field_changes(status: int, a: dict, b: dict) -> list[tuple]:
         if comparable(old) == comparable(new) and _value_change(was, now):
             found.append(("value class changed", status, path, "|".join(sorted(was)), "|".join(sorted(now))))
     return found + _header_changes(status, a.get("headers", {}), b.get("headers", {}))
+
+
+def _retyped(old: str, new: str) -> bool:
+    """B answers a type A never did (null apart: that is the next kind); fewer of A's types is no retype."""
+    return bool(comparable(new) - set(old.split("|"))) and not _turned_null(old, new)
 
 
 def _turned_null(old: str, new: str) -> bool:
@@ -115,10 +121,12 @@ def _header_changes(status: int, before: dict, after: dict) -> list[tuple]:
     return found
 
 
-def request_changes(a: dict[int, dict], b: dict[int, dict]) -> list[tuple]:
-    """Every change between A's and B's answers (status -> shape) to the same request."""
+def request_changes(a: dict[int, dict], b: dict[int, dict], sample: bool = False) -> list[tuple]:
+    """Every change between A's and B's answers (status -> shape) to the same request. SAMPLE: B's answers are
+    those of the request asked again at A's version (fixtures/client/pinned.py), not every one: only a status
+    B answered and A never did is a change of status."""
     found = []
-    if set(a) != set(b):
+    if set(b) - set(a) if sample else set(a) != set(b):
         found.append(("status changed", None, "status", ",".join(map(str, sorted(a))), ",".join(map(str, sorted(b)))))
     for status in sorted(a.keys() & b.keys()):
         found += _field_changes(status, a[status], b[status])
@@ -136,7 +144,7 @@ def changes(old: dict, engine_a: str, new: dict, engine_b: str, load_spec: Calla
     own_a, own_b, pinned_b = side_a.get(version_a, {}), side_b.get(version_b, {}), side_b.get(version_a, {})
     entries: dict[tuple, dict] = {}
     for key in sorted(own_a.keys() & own_b.keys()):
-        pinned = request_changes(own_a[key], pinned_b[key]) if key in pinned_b else None
+        pinned = request_changes(own_a[key], pinned_b[key], sample=True) if key in pinned_b else None
         at_pinned = {c[:3] for c in pinned or ()}
         seen = request_changes(own_a[key], own_b[key])
         for change in seen:
@@ -147,7 +155,7 @@ def changes(old: dict, engine_a: str, new: dict, engine_b: str, load_spec: Calla
                 _add(entries, key, change, "unversioned", own_a[key], pinned_b[key])
     if version_a != version_b:  # compared at the same version where only that was sent (a test of A's version)
         for key in sorted((own_a.keys() & pinned_b.keys()) - own_b.keys()):
-            for change in request_changes(own_a[key], pinned_b[key]):
+            for change in request_changes(own_a[key], pinned_b[key], sample=True):
                 _add(entries, key, change, "unversioned", own_a[key], pinned_b[key])
     documenter = _documenter(load_spec, version_a, version_b, old.get("errata", []))
     listed = []
@@ -275,18 +283,76 @@ def lines(view: dict, limit: int | None = None) -> list[str]:
         out.append(
             f"{entry['kind']:<21} {entry['operation']} {entry['status'] or ''} {entry['subject']}"
             + (f": {entry['before'] or '-'} -> {entry['after'] or '-'}" if entry["kind"] != "removed" else "")
-            + f" [{entry['versioned'] or 'versioned?'}, {_documented_word(entry['documented'])}]"
+            + f" [{entry['versioned'] or 'versioned?'}, {documented_word(entry['documented'])}]"
             + f" in {', '.join(entry['tests'][:3])}{' …' if len(entry['tests']) > 3 else ''}"
             + f" e.g. {entry['requests'][0] if entry['requests'] else '-'}"
         )
     counts = ", ".join(f"{n} {kind}" for kind, n in view["counts"].items() if n)
-    tags = defaultdict(int)
-    for entry in view["changes"]:
-        tags[entry["versioned"] or "versioned?"] += 1
-        tags[_documented_word(entry["documented"])] += 1
-    out.append(f"{len(view['changes'])} changes: {counts or 'none'}; " + ", ".join(f"{n} {t}" for t, n in tags.items()))
+    tags = ", ".join(f"{n} {tag}" for tag, n in tag_counts(view["changes"]).items())
+    out.append(f"{len(view['changes'])} changes: {counts or 'none'}; {tags}")
     return out
 
 
-def _documented_word(documented: bool | None) -> str:
+def tag_counts(entries: list[dict]) -> dict[str, int]:
+    """How many entries carry each tag, in a fixed order: unversioned, versioned, versioned?, undocumented, ..."""
+    counts = dict.fromkeys(("unversioned", "versioned", "versioned?", "undocumented", "documented", "documented?"), 0)
+    for entry in entries:
+        counts[entry["versioned"] or "versioned?"] += 1
+        counts[documented_word(entry["documented"])] += 1
+    return {tag: n for tag, n in counts.items() if n}
+
+
+def documented_word(documented: bool | None) -> str:
     return {True: "documented", False: "undocumented", None: "documented?"}[documented]
+
+
+def engine_groups(engines: list[str]) -> list[tuple[str, list[str]]]:
+    """The Docker upgrade chain (oldest first), apart from the newest Docker against every other engine."""
+    docker = sorted((e for e in engines if e.startswith("docker-")), key=lambda e: Version(e.split("-", 1)[1]))
+    others = sorted(e for e in engines if e not in docker)
+    groups = [("the Docker upgrade chain", docker), ("Docker against the others", docker[-1:] + others)]
+    return [(title, group) for title, group in groups if len(group) > 1]
+
+
+def engines_view(results: dict, engines: list[str]) -> dict:
+    """Fields and headers whose type (or presence) differs between ENGINES in answers to the same request (test,
+    operation, query, status), each engine at its own API version: one row per operation, status and field, with
+    each engine's kinds and the tests it differed in. {columns: [(engine, api)], operations: [{operation, rows:
+    [{status, field, cells: [kinds | "absent" | ""], tests}]}]}"""
+    own = {e: results["engines"].get(e, {}).get("api_version") or "" for e in engines}
+    sides = {e: index(results, e).get(own[e], {}) for e in engines}
+    rows: dict[tuple, dict] = {}
+    for key in sorted(set().union(*(side.keys() for side in sides.values()))):
+        answers = {e: sides[e][key] for e in engines if key in sides[e]}
+        for status in sorted(set().union(*(a.keys() for a in answers.values()))):
+            shapes = {e: a[status] for e, a in answers.items() if status in a}
+            if len(shapes) > 1:
+                _differences(rows, key, status, shapes)
+    operations: dict[str, list] = defaultdict(list)
+    for (operation, status, field), row in sorted(rows.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+        cells = ["|".join(sorted(row["kinds"][e])) if e in row["kinds"] else "" for e in engines]
+        operations[operation].append({"status": status, "field": field, "cells": cells, "tests": sorted(row["tests"])})
+    return {
+        "columns": [(e, own[e]) for e in engines],
+        "operations": [{"operation": op, "rows": found} for op, found in sorted(operations.items())],
+    }
+
+
+def _differences(rows: dict, key: Key, status: int, shapes: dict[str, dict]) -> None:
+    """Add to ROWS the fields and headers that differ between the engines' SHAPES of one request and status."""
+    fields = {e: s.get("fields", {}) for e, s in shapes.items()}
+    headers = {e: s.get("headers", {}) for e, s in shapes.items()}
+    subjects = [(p, fields) for p in set().union(*fields.values())]
+    subjects += [(name, headers) for name in set().union(*headers.values())]
+    for subject, where in subjects:
+        seen = {e: where[e].get(subject) for e in shapes}
+        if where is fields:  # no items to compare, or a parent of its own row: no data, not "absent"
+            seen = {e: k for e, k in seen.items() if k is not None or not _parent_missing(subject, where[e])}
+        kinds = {comparable(k) if where is fields and k else k for k in seen.values()}
+        if len(seen) < 2 or len(kinds) < 2:
+            continue
+        label = subject if where is fields else f"header {subject}"
+        row = rows.setdefault((key[1], status, label), {"kinds": defaultdict(set), "tests": set()})
+        for engine, kind in seen.items():
+            row["kinds"][engine].add(kind or "absent")
+        row["tests"].add(key[0])

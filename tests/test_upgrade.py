@@ -247,3 +247,80 @@ def test_value_classes_keep_only_what_is_not_per_run():
         "/Names": "[]",
         "/Status": '"exited"',
     }
+
+
+class _Client:
+    """What AskedAgain needs of an ApiClient: its version, and a request at another version (kept, not sent)."""
+
+    def __init__(self, sent, api_version="1.51"):
+        self.sent, self.api_version = sent, api_version
+
+    def at_version(self, version):
+        return _Client(self.sent, version)
+
+    def request(self, method, path, **keywords):
+        self.sent.append((self.api_version, method, path))
+
+
+def _answer(method, path, status, body=b'{"Id": "a"}', content_type="application/json"):
+    import requests
+
+    response = requests.Response()
+    response.status_code, response._content = status, body
+    response.headers = CaseInsensitiveDict({"Content-Type": content_type})
+    response.request = requests.Request(method, "http://docker.sock" + path).prepare()
+    return response
+
+
+def test_answers_are_asked_again_at_the_older_engines_versions_once_and_only_where_that_touches_nothing():
+    from types import SimpleNamespace
+
+    from fixtures.client.pinned import AskedAgain, pinned_versions
+
+    assert pinned_versions("1.51", "1.24") == ["1.41", "1.44", "1.45"]
+    assert pinned_versions("1.45", "1.24") == ["1.41", "1.44"] and pinned_versions("1.41", "1.24") == []
+    recorded, sent = [], []
+    transcript = SimpleNamespace(phase="call", test="t")
+    again = AskedAgain(transcript, lambda response, *rest: recorded.append(response.status_code), ["1.41"])
+    again.client = _Client(sent)
+    again(_answer("GET", "/v1.51/containers/a/json", 200), 0.001)
+    again(_answer("GET", "/v1.51/containers/a/json", 200), 0.001)  # a poll's same answer: asked once
+    again(_answer("GET", "/v1.51/containers/a/json", 404, b'{"message": "gone"}'), 0.001)
+    again(_answer("POST", "/v1.51/containers/a/start", 204, b""), 0.001)  # it did something: not again
+    again(_answer("DELETE", "/v1.51/containers/b", 404, b'{"message": "no"}'), 0.001)
+    again(_answer("GET", "/v1.41/containers/a/json", 200), 0.001)  # the test's own pinned call
+    transcript.phase = "teardown"
+    again(_answer("GET", "/v1.51/volumes", 200), 0.001)
+    assert recorded == [200, 200, 404, 204, 404, 200, 200]
+    assert sent == [
+        ("1.41", "GET", "/containers/a/json"),
+        ("1.41", "GET", "/containers/a/json"),
+        ("1.41", "DELETE", "/containers/b"),
+    ]
+
+
+def test_a_sample_at_the_older_version_changes_the_status_only_with_a_status_the_old_engine_never_gave():
+    a = {200: {"fields": {}}, 404: {"fields": {}}}
+    assert upgrade.request_changes(a, {200: {"fields": {}}}, sample=True) == []
+    assert upgrade.request_changes(a, {400: {"fields": {}}}, sample=True)[0][:3] == ("status changed", None, "status")
+
+
+def test_the_report_shows_each_pair_with_the_breaking_kinds_unfolded_while_they_are_few():
+    from reports import html
+
+    removed = [{"Id": "a", **{f"Field{n}": n for n in range(30)}}]
+    run = _run(
+        _shape("docker-20.10", "1.41", "GET /images/json", IMAGES_OLD),
+        _shape("docker-28.5", "1.51", "GET /images/json", IMAGES_NEW),
+        _shape("docker-20.10", "1.41", "GET /info", removed[0]),
+        _shape("docker-28.5", "1.51", "GET /info", {"Id": "a"}),
+    )
+    (pair,) = html._upgrade_data(run, None)
+    assert (pair["from"], pair["to"], [k["kind"] for k in pair["kinds"]]) == (
+        "docker-20.10",
+        "docker-28.5",
+        ["removed", "value class changed"],
+    )
+    assert not pair["kinds"][0]["open"]  # 31 removed fields: more than two screens, folded with their count
+    section = str(html._sections().upgrade([pair]))
+    assert "docker-20.10</b> (API 1.41) → <b>docker-28.5</b> (API 1.51): 33 changes" in section
