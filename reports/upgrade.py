@@ -141,22 +141,20 @@ def changes(old: dict, engine_a: str, new: dict, engine_b: str, load_spec: Calla
     version_a = old["engines"].get(engine_a, {}).get("api_version") or ""
     version_b = new["engines"].get(engine_b, {}).get("api_version") or ""
     side_a, side_b = index(old, engine_a), index(new, engine_b)
-    own_a, own_b, pinned_b = side_a.get(version_a, {}), side_b.get(version_b, {}), side_b.get(version_a, {})
+    own_a, own_b = side_a.get(version_a, {}), side_b.get(version_b, {})
+    pinned_b = side_b.get(version_a, {}) if version_a != version_b else {}  # at one version, every change is pinned
     entries: dict[tuple, dict] = {}
     for key in sorted(own_a.keys() & own_b.keys()):
         pinned = request_changes(own_a[key], pinned_b[key], sample=True) if key in pinned_b else None
-        at_pinned = {c[:3] for c in pinned or ()}
         seen = request_changes(own_a[key], own_b[key])
         for change in seen:
-            tag = None if pinned is None else ("unversioned" if change[:3] in at_pinned else "versioned")
-            _add(entries, key, change, tag, own_a[key], own_b[key])
+            _add(entries, key, change, _tag(change, pinned, version_a == version_b), own_a[key], own_b[key])
         for change in pinned or ():  # what only a client pinned to A's version meets
             if change[:3] not in {c[:3] for c in seen}:
                 _add(entries, key, change, "unversioned", own_a[key], pinned_b[key])
-    if version_a != version_b:  # compared at the same version where only that was sent (a test of A's version)
-        for key in sorted((own_a.keys() & pinned_b.keys()) - own_b.keys()):
-            for change in request_changes(own_a[key], pinned_b[key], sample=True):
-                _add(entries, key, change, "unversioned", own_a[key], pinned_b[key])
+    for key in sorted((own_a.keys() & pinned_b.keys()) - own_b.keys()):  # sent to B at A's version only
+        for change in request_changes(own_a[key], pinned_b[key], sample=True):
+            _add(entries, key, change, "unversioned", own_a[key], pinned_b[key])
     documenter = _documenter(load_spec, version_a, version_b, old.get("errata", []))
     listed = []
     for entry in entries.values():
@@ -170,10 +168,18 @@ def changes(old: dict, engine_a: str, new: dict, engine_b: str, load_spec: Calla
         "from": engine_a,
         "to": engine_b,
         "api": {"from": version_a, "to": version_b},
-        "pinned": bool(pinned_b) and version_a != version_b,
+        "pinned": bool(pinned_b) or version_a == version_b,
         "counts": {kind: sum(1 for e in listed if e["kind"] == kind) for kind in KINDS},
         "changes": listed,
     }
+
+
+def _tag(change: tuple, pinned: list | None, same_version: bool) -> str | None:
+    """unversioned: B changes so at A's version too (PINNED: the changes there); versioned: only at its own;
+    None: B was not asked at A's version."""
+    if same_version or (pinned is not None and change[:3] in {c[:3] for c in pinned}):
+        return "unversioned"
+    return None if pinned is None else "versioned"
 
 
 def _order(entry: dict) -> tuple:

@@ -324,3 +324,11 @@ def test_the_report_shows_each_pair_with_the_breaking_kinds_unfolded_while_they_
     assert not pair["kinds"][0]["open"]  # 31 removed fields: more than two screens, folded with their count
     section = str(html._sections().upgrade([pair]))
     assert "docker-20.10</b> (API 1.41) → <b>docker-28.5</b> (API 1.51): 33 changes" in section
+
+
+def test_two_nights_of_one_engine_compare_at_one_version_where_every_change_meets_pinned_clients():
+    night = _run(_shape("docker-28.5", "1.51", "GET /images/json", IMAGES_OLD), engines=(("docker-28.5", "1.51"),))
+    later = _run(_shape("docker-28.5", "1.51", "GET /images/json", IMAGES_NEW), engines=(("docker-28.5", "1.51"),))
+    view = upgrade.changes(night, "docker-28.5", later, "docker-28.5")
+    assert view["pinned"] and {e["versioned"] for e in view["changes"]} == {"unversioned"}
+    assert compare(night, later).removed_fields[0].startswith("docker-28.5 GET /images/json 200 -/*/VirtualSize")
