@@ -17,7 +17,8 @@ def _build(api, made, files: dict[str, bytes], tags: list[str], *, gzipped: bool
     context = tar_of(files)
     response = api.post(
         "/build",
-        params={"t": tags, "labels": json.dumps(made.labels), "rm": 1, **params},
+        # forcerm: a failed step's container goes too (on a daemon that is not the run's, it would stay behind)
+        params={"t": tags, "labels": json.dumps(made.labels), "rm": 1, "forcerm": 1, **params},
         data=gzip.compress(context) if gzipped else context,
         headers={"Content-Type": "application/x-tar"},
         timeout=120,
