@@ -115,7 +115,8 @@ def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False
     total = coverage.totals(combined)
     print(
         f"coverage: {total['scenario']}/{total['operations']} operations scenario-covered, "
-        f"{total['fuzz']}/{total['operations']} fuzz-reached (spec {combined['spec']})"
+        f"{total['fuzz']}/{total['operations']} fuzz-reached, "
+        f"checked {total['checked']}/{total['operations']} at the transport (spec {combined['spec']})"
     )
     missing = coverage.uncovered(combined, spec)
     for operation in missing:

@@ -79,7 +79,7 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
             shapes.setdefault(key, {k: v for k, v in shape.items() if k not in ("fields", "values", "headers")}), shape
         )
     for _, calls in [p for p in report.user_properties if p[0] == "calls"]:
-        for method, path, status, label, phase in calls:
+        for method, path, status, label, phase, *checked in calls:  # checked: runs made before it was recorded
             engine, _, transport = label.partition(" ")
             config.stash[_CALLS].append(
                 {
@@ -90,6 +90,7 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
                     "transport": transport,
                     "test": report.nodeid,
                     "phase": phase,
+                    "checked": bool(checked and checked[0]),
                 }
             )
     report.user_properties = [p for p in report.user_properties if p[0] not in ("shape", "calls")]
