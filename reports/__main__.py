@@ -239,10 +239,12 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:
             if not m["baseline"]:
-                path = generalize(m["path"])
-                engine["schema"][(m["operation"], path)] = {
+                kind = m.get("kind", "body")
+                where = {"status": m["status"]} if kind == "status" else {"path": generalize(m["path"])}
+                engine["schema"][(m["operation"], kind, *where.values())] = {
                     "operation": m["operation"],
-                    "path": path,
+                    **({"kind": kind} if kind != "body" else {}),
+                    **where,
                     **_schema_reason(m, docs),
                 }
         for f in test.get("fuzz_findings", []):

@@ -226,3 +226,21 @@ def test_an_unknown_finding_fails_the_call_errs_the_setup_and_leaves_a_strict_xf
     result.assert_outcomes(failed=2, errors=1)  # the call failed, the set-up erred, the strict xfail XPASSed
     result.stdout.fnmatch_lines(["*ERROR at setup of test_setup*", "*test_call*", "*[XPASS(strict)]*"])
     assert "DELETE /containers/{id} 409 (API 1.51) status: expected one of 204, 404, got 409" in result.stdout.str()
+
+
+def test_the_baseline_command_drafts_entries_of_the_new_kinds():
+    from reports import __main__ as cli
+    from tests.test_reports import _results, _test
+
+    status = {"operation": "GET /tasks", "status": 404, "api": "1.51", "path": "", "kind": "status"}
+    header = {**status, "operation": "POST /containers/{id}/attach", "status": 200, "kind": "header"}
+    found = [
+        {**status, "expected": "one of 200, 500", "actual": "404", "baseline": False},
+        {**header, "path": "API-Version", "expected": "present", "actual": "absent", "baseline": False},
+    ]
+    data = _results("docker-28.5", [_test("docker-28.5", "test_a", "Pass", mismatches=found)])
+    entries = cli._new_baseline_entries(data)["docker-28.5"]["schema"]
+    assert [{k: e[k] for k in e if k not in ("reason", "link")} for e in entries] == [
+        {"operation": "GET /tasks", "kind": "status", "status": 404},
+        {"operation": "POST /containers/{id}/attach", "kind": "header", "path": "API-Version"},
+    ]
