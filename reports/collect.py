@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def _message(report: pytest.TestReport) -> str:
         return report.longrepr[2].removeprefix("Skipped: ")
     if hasattr(report, "wasxfail"):
         return report.wasxfail
-    lines = [line for line in (report.longreprtext or "").splitlines() if line.strip()]
+    lines = _plain_lines(report.longreprtext or "")
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     # The harness's own words lead, for results.status_of to read their prefix: also when they come after
     # the exception they were raised while handling ("During handling of the above exception ...").
@@ -158,11 +159,18 @@ def _cause(report: pytest.TestReport) -> list[str]:
         return []
     text = report.longreprtext or ""
     lines = [line[1:].strip() if line.startswith("E ") else None for line in text.splitlines()]
-    cause = [line for line in lines if line]
+    cause = [line for line in lines if line] or _plain_lines(text)  # pytest.fail(pytrace=False): no "E" lines
     cause = [line.removeprefix("AssertionError: ") for line in cause] or [_message(report)]
     if len(cause) > CAUSE_LINES:
         cause = cause[:CAUSE_LINES] + [f"... ({len(cause) - CAUSE_LINES} more lines in the pytest-html row)"]
     return cause
+
+
+XDIST_HEADER = re.compile(r"^\[gw\d+\] \S+ -- Python ")  # the line xdist puts before a worker's failure
+
+
+def _plain_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not XDIST_HEADER.match(line)]
 
 
 def _test_record(report: pytest.TestReport) -> dict:
