@@ -378,11 +378,11 @@ EMPTY = ({"Content-Type": "application/json"}, b"")
 GARBAGE = ({"Content-Type": "application/json"}, b'{"Image": "alpine"} garbage')
 
 
-def _create_refused(api, made, headers: dict, body: bytes, call) -> None:
+def _create_refused(api, made, headers: dict, body: bytes) -> None:
     """POST /containers/create with a bad body: 400 with a JSON message, and nothing created."""
     label = _ours(made)
     body = body.replace(b'"alpine"', f'"alpine", "Labels": {json.dumps(label)}'.encode())
-    assert call("POST /containers/create", 400, data=body, headers=headers)["message"]
+    assert made.call("POST /containers/create", 400, data=body, headers=headers)["message"]
     assert api.get("/containers/json", params={"all": 1, "filters": _by_label(label)}).json() == []
 
 

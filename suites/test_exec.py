@@ -47,10 +47,10 @@ EMPTY = ({"Content-Type": "application/json"}, b"")  # for exec create only: the
 GARBAGE = ({"Content-Type": "application/json"}, b'{"Cmd": ["true"]} garbage')
 
 
-def _exec_create_refused(api, made, headers: dict, body: bytes, call) -> None:
+def _exec_create_refused(api, made, headers: dict, body: bytes) -> None:
     """POST /containers/{id}/exec with a bad body: 400 with a JSON message, and no exec made."""
     container = made.running()
-    assert call("POST /containers/{id}/exec", 400, id=container, data=body, headers=headers)["message"]
+    assert made.call("POST /containers/{id}/exec", 400, id=container, data=body, headers=headers)["message"]
     assert not made.inspect(container)["ExecIDs"]
 
 
