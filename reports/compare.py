@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 from openapi.shapes import diff
-from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
+from reports.contract import ERROR, FAIL, PASS, UNSUPPORTED
+from reports.results import ResultsError
 
 
 @dataclass

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reports.contract import parse_line
+
 METHODS = ("get", "post", "put", "delete", "head", "patch")
 _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
-_LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms[^)]*\) \[(\S+) (\S+)\] (.+)$")
 
 
 def operations(spec: dict) -> list[tuple[str, str, re.Pattern, re.Pattern]]:
@@ -119,17 +120,16 @@ def transcript_calls(path: Path) -> list[dict]:
     """The calls of a transcript file (first line of each block); the phase is not in it: "call"."""
     calls = []
     for line in path.read_text(errors="replace").splitlines():
-        found = _LINE.match(line)
-        if found:
-            method, target, status, engine, transport, test = found.groups()
+        call = parse_line(line)
+        if call:
             calls.append(
                 {
-                    "method": method,
-                    "path": target,
-                    "status": int(status),
-                    "engine": engine,
-                    "transport": transport,
-                    "test": test,
+                    "method": call.method,
+                    "path": call.path,
+                    "status": call.status,
+                    "engine": call.engine,
+                    "transport": call.transport,
+                    "test": call.test,
                     "phase": "call",
                 }
             )

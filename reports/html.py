@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from reports import drift, verdict
-from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, summary
+from reports.contract import ERROR, FAIL, PASS, UNSUPPORTED
+from reports.results import summary
 
 SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
 CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", "Disabled": "none", ERROR: "err"}

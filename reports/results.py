@@ -9,7 +9,7 @@ test:  {id, engine, transport, area, flow, api_version, status, known, message, 
        transport is a test of its own, test_reach, judged at the end of the run, with
        reach: {reached, operations, unsupported, target, unreached: [{operation, reason, detail, statuses}]}
 shape: {engine, operation, status, api, test, fields: {path: type}}  (test: the test that saw it)
-Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
+Status is one of STATUSES (reports/contract.py): harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
 """
 
@@ -20,11 +20,9 @@ from pathlib import Path
 
 from packaging.version import Version
 
+from reports.contract import DISABLED, ERROR, FAIL, HARNESS_PREFIX, PASS, STATUSES, UNSUPPORTED, UNSUPPORTED_PREFIX
+
 FORMAT = 1
-PASS, FAIL, UNSUPPORTED, DISABLED, ERROR = "Pass", "Fail", "Unsupported", "Disabled", "Error"
-STATUSES = (PASS, FAIL, UNSUPPORTED, DISABLED, ERROR)
-UNSUPPORTED_PREFIX = "unsupported: "
-HARNESS_PREFIX = "harness: "
 # Share of the operations fuzzed on an engine and transport that must reach a 2xx answer, per engine family
 # (the name's part before "-"); operations of an area the engine does not implement are Unsupported, not fuzzed,
 # and count neither way. Engines of no known family (external, image:REF) get REACH_TARGET_OTHER.

@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from fixtures.scenario.objects import demux
-from fixtures.scenario.plugin import UNSUPPORTED
 from fixtures.scenario.streams import (
     UPGRADE_TCP,
     Hijacked,
@@ -16,6 +15,7 @@ from fixtures.scenario.streams import (
     websocket_payloads,
 )
 from fixtures.wait import until
+from reports.contract import unsupported
 
 pytestmark = pytest.mark.containers
 
@@ -88,7 +88,7 @@ def test_attach_websocket_carries_the_output(api, made, engine):
     response = api.get(f"/containers/{container}/attach/ws", params=params, headers=websocket_headers(), stream=True)
     if engine.spec.kind == "podman" and response.status_code == 404:  # its compat API has no such route
         response.close()
-        pytest.skip(f"{UNSUPPORTED}{engine.name} does not serve GET /containers/{{id}}/attach/ws (404)")
+        pytest.skip(unsupported(f"{engine.name} does not serve GET /containers/{{id}}/attach/ws (404)"))
     assert response.status_code == 101, f"GET /containers/{{id}}/attach/ws: {response.status_code}"
     assert response.headers["Upgrade"].lower() == "websocket"
     with Hijacked(response) as attached:

@@ -24,6 +24,7 @@ from fixtures.options import SETTINGS
 from fixtures.scenario.plugin import refuses, skip_unsupported
 from fixtures.scenario.swarm import WORKER_ROLE, TwoNodeSwarm, address_on_run_network
 from openapi.specs import SpecUnavailable, load_spec
+from reports.contract import API_VERSION, FUZZ, FUZZ_FINDING, harness
 
 pytestmark = pytest.mark.fuzz
 FUZZ_TRANSPORTS = ("unix", "tcp")
@@ -75,7 +76,7 @@ def fuzz_spec(engine_name, pytestconfig) -> dict:
     try:
         return load_spec(ENGINES[engine_name].api_version, pytestconfig.stash[SETTINGS].spec_dir)
     except SpecUnavailable as error:
-        pytest.fail(f"harness: {error}", pytrace=False)
+        pytest.fail(harness(str(error)), pytrace=False)
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def fuzz_engine(engine_pool, engine_name, request):
 @pytest.fixture
 def fuzz_api(fuzz_engine, transport, pytestconfig, request):
     """No /vX.Y prefix: the spec's basePath carries it. Every response goes to the transcript, the cases' too."""
-    request.node.user_properties.append(("api_version", fuzz_engine.api_version))
+    request.node.user_properties.append((API_VERSION, fuzz_engine.api_version))
     record = pytestconfig.stash[TRANSCRIPT].recorder_for(f"{fuzz_engine.name}-fuzz {transport}")
     with fuzz_engine.client(transport) as client:
         client.session.hooks["response"].append(
@@ -153,7 +154,7 @@ def world(fuzz_engine, fuzz_api, engine_pool):
     try:
         _WORLDS[key].ensure()
     except RuntimeError as error:  # WorldError, or the workload image that could not be pulled
-        pytest.fail(f"harness: the fuzz world of {key}: {error}", pytrace=False)
+        pytest.fail(harness(f"the fuzz world of {key}: {error}"), pytrace=False)
     return _WORLDS[key]
 
 
@@ -161,8 +162,8 @@ def test_operation(
     fuzz_spec, fuzz_engine, fuzz_api, implemented, world, engine_name, operation, transport, pytestconfig, request
 ):
     settings = pytestconfig.stash[SETTINGS]
-    assert fuzz_engine.api_version == ENGINES[engine_name].api_version, (
-        f"harness: {engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}"
+    assert fuzz_engine.api_version == ENGINES[engine_name].api_version, harness(
+        f"{engine_name} reports API {fuzz_engine.api_version}, the catalog {ENGINES[engine_name].api_version}"
     )
     outcome = fuzz_operation(
         _schema(fuzz_engine.api_version, settings.spec_dir),
@@ -175,7 +176,7 @@ def test_operation(
     # before any assertion: the reach counts it, and judges only runs that fuzzed every operation of the spec
     request.node.user_properties.append(
         (
-            "fuzz",
+            FUZZ,
             {
                 **outcome.summary(),
                 "spec_operations": len(operation_labels(fuzz_spec)),
@@ -184,7 +185,7 @@ def test_operation(
             },
         )
     )
-    assert outcome.cases > 0, f"harness: no case of {operation} could be sent"
+    assert outcome.cases > 0, harness(f"no case of {operation} could be sent")
     _judge(outcome, engine_name, request)
 
 
@@ -209,8 +210,8 @@ def test_stateful(fuzz_spec, fuzz_engine, fuzz_api, world, engine_name, transpor
         for key, finding in outcome.findings.items()
         if unsupported_area(fuzz_engine.spec, finding.operation) not in refused
     }
-    request.node.user_properties.append(("fuzz", outcome.summary()))
-    assert outcome.cases > 0, f"harness: no stateful step could be sent ({outcome.notes})"
+    request.node.user_properties.append((FUZZ, outcome.summary()))
+    assert outcome.cases > 0, harness(f"no stateful step could be sent ({outcome.notes})")
     # Its sequences follow the ids and orders the engine answers with, so they differ from run to run:
     # its findings are reported (with curl commands) but only the single-operation phases gate a run.
     _judge(outcome, engine_name, request, gate=False)
@@ -223,7 +224,7 @@ def _judge(outcome, engine_name: str, request: pytest.FixtureRequest, gate: bool
         known = known_fuzz_finding(engine_name, finding.operation, finding.check, request.node)
         request.node.user_properties.append(
             (
-                "fuzz_finding",
+                FUZZ_FINDING,
                 {
                     "operation": finding.operation,
                     "check": finding.check,

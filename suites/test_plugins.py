@@ -4,6 +4,7 @@ removed."""
 import pytest
 
 from fixtures.scenario.objects import json_lines
+from reports.contract import harness
 
 pytestmark = pytest.mark.plugins
 
@@ -13,8 +14,8 @@ def push_plugin(api, engine_pool, made, remote: str) -> str:
     made.plugin(remote, engine_pool.plugin_tar(remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
     errors = [m["error"] for m in json_lines(pushed) if "error" in m]
-    assert pushed.status_code == 200 and not errors, (
-        f"harness: push {pushed.status_code}: {errors or pushed.text[:300]}"
+    assert pushed.status_code == 200 and not errors, harness(
+        f"push {pushed.status_code}: {errors or pushed.text[:300]}"
     )
     assert api.delete(f"/plugins/{remote}").status_code == 200
     return remote
@@ -53,7 +54,7 @@ def pull(api, made, remote: str, name: str | None = None) -> str:
     privileges = api.get("/plugins/privileges", params={"remote": remote}).json()
     params = {"remote": remote, **({"name": name} if name else {})}
     pulled = api.post("/plugins/pull", params=params, json=privileges, timeout=120)
-    assert pulled.status_code == 200 and "error" not in pulled.text, f"harness: pull {pulled.text[-300:]}"
+    assert pulled.status_code == 200 and "error" not in pulled.text, harness(f"pull {pulled.text[-300:]}")
     made.plugins.append(name or remote)
     return name or remote
 

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 import fixtures.baselines as baselines
+from reports.contract import BASELINE_SEEN
 from tests.test_report_plugin import suite  # noqa: F401  (the pytester fixture of the suite's plugins)
 
 BASELINE = """
@@ -44,7 +45,7 @@ def test_schema_entries_match_by_operation_and_path_glob(baseline_engine, operat
     engine = baseline_engine
     known = baselines.known_schema_deviation(engine, operation, path, node)
     assert known == (baselines.load_baseline(engine)["schema"][index] if index is not None else None)
-    assert node.user_properties == ([(baselines.SEEN, (engine, "schema", index))] if index is not None else [])
+    assert node.user_properties == ([(BASELINE_SEEN, (engine, "schema", index))] if index is not None else [])
 
 
 @pytest.mark.parametrize(
