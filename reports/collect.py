@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from openapi.errata import applicable
-from reports import contract, html, results, verdict
+from openapi.specs import SpecUnavailable, load_spec, set_versions
+from reports import contract, coverage, drift, html, results, verdict
 
 AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
 RESULTS = pytest.StashKey[dict]()
@@ -251,6 +252,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "specs": _spec_sources(versions, _spec_dir(config)),
         "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
+    data["spec_shapes"] = drift.spec_shapes(data, lambda version: load_spec(version, _spec_dir(config)))
     config.stash[RESULTS] = data
     if engines or tests:
         results.write(data, _results_path(config))
@@ -259,9 +261,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def _coverage(calls: list[dict], spec_dir) -> dict | None:
     """Every call matched to its operation in the newest spec of the set (see reports/coverage.py)."""
-    from openapi.specs import SpecUnavailable, load_spec, set_versions
-    from reports import coverage
-
     version = max(set_versions(), key=lambda v: tuple(map(int, v.split("."))))
     try:
         return coverage.measure(calls, load_spec(version, spec_dir), version)
@@ -271,8 +270,6 @@ def _coverage(calls: list[dict], spec_dir) -> dict | None:
 
 def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
     """Where the spec of each API version came from: baselines hold for moby's api/docs specs."""
-    from openapi.specs import SpecUnavailable, load_spec
-
     sources = {}
     for version in versions:
         try:
@@ -344,4 +341,4 @@ def pytest_html_report_title(report) -> None:
 def pytest_html_results_summary(prefix, summary, postfix, session) -> None:
     data = session.config.stash.get(RESULTS, {})
     if data.get("tests"):
-        prefix.append(html.report_sections(data, _spec_dir(session.config)))
+        prefix.append(html.report_sections(data))

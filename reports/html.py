@@ -13,8 +13,10 @@ from pathlib import Path
 
 import jinja2
 
+from openapi.errata import ERRATA
 from reports import drift, verdict
 from reports.contract import ERROR, FAIL, PASS, UNSUPPORTED
+from reports.coverage import totals
 from reports.results import summary
 
 SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
@@ -375,13 +377,11 @@ def _errata_data(results: dict) -> list[dict] | None:
     """The errata the run applied; None when it applied none (the section is left out)."""
     if not results.get("errata"):
         return None
-    from openapi.errata import ERRATA
-
     return [{"id": e.id, "summary": e.summary, "evidence": e.evidence} for e in ERRATA if e.id in results["errata"]]
 
 
-def _drift_data(results: dict, spec_dir: Path | None) -> dict:
-    spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
+def _drift_data(results: dict) -> dict:
+    spec = drift.spec_drift(results)
     apis = drift.api_drift(results)
     return {
         "engine_count": len({s["engine"] for s in results["shapes"]}),
@@ -413,8 +413,6 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
 
 
 def _coverage_data(results: dict) -> dict | None:
-    from reports.coverage import totals
-
     cov = results.get("coverage")
     if not cov:
         return None
@@ -432,7 +430,7 @@ def _coverage_data(results: dict) -> dict | None:
     return {**totals(cov), "spec": cov["spec"], "rows": rows, "unmatched": cov["unmatched"]}
 
 
-def _report_data(results: dict, spec_dir: Path | None) -> dict:
+def _report_data(results: dict) -> dict:
     return {
         "coverage": _coverage_data(results),
         "verdict": _verdict_data(results),
@@ -441,7 +439,7 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
         "flows": _flows_data(results),
         "failures": _failures_data(results),
         "fuzz": _fuzz_data(results),
-        "drift": _drift_data(results, spec_dir),
+        "drift": _drift_data(results),
     }
 
 
@@ -468,15 +466,15 @@ def fuzz_section(results: dict) -> str:
     return str(_sections().fuzz(_fuzz_data(results)))
 
 
-def drift_views(results: dict, spec_dir: Path | None) -> str:
-    return str(_sections().drift(_drift_data(results, spec_dir)))
+def drift_views(results: dict) -> str:
+    return str(_sections().drift(_drift_data(results)))
 
 
-def report_sections(results: dict, spec_dir: Path | None = None) -> str:
-    return str(_sections().report(_report_data(results, spec_dir)))
+def report_sections(results: dict) -> str:
+    return str(_sections().report(_report_data(results)))
 
 
-def page(results: dict, spec_dir: Path | None, title: str) -> str:
+def page(results: dict, title: str) -> str:
     """A standalone page (merged results have no pytest-html report of their own)."""
     return (
         _environment()
@@ -485,6 +483,6 @@ def page(results: dict, spec_dir: Path | None, title: str) -> str:
             title=title,
             page_title=f"{page_title(results)} · {title}",
             missing=results["run"].get("missing", []),
-            data=_report_data(results, spec_dir),
+            data=_report_data(results),
         )
     )

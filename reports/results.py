@@ -21,6 +21,8 @@ from pathlib import Path
 from packaging.version import Version
 
 from reports.contract import DISABLED, ERROR, FAIL, HARNESS_PREFIX, PASS, STATUSES, UNSUPPORTED, UNSUPPORTED_PREFIX
+from reports.coverage import combine
+from reports.drift import merge_spec_shapes
 
 FORMAT = 1
 # Share of the operations fuzzed on an engine and transport that must reach a 2xx answer, per engine family
@@ -192,9 +194,8 @@ def merge(parts: list[dict]) -> dict:
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])), key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
-    from reports.coverage import combine
-
     merged["coverage"] = combine([p.get("coverage") for p in parts])
+    merged["spec_shapes"] = merge_spec_shapes([p.get("spec_shapes") for p in parts])
     return merged
 
 

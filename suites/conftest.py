@@ -15,6 +15,5 @@ pytest_plugins = [
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own sessionstart starts the workers
 def pytest_sessionstart(session: pytest.Session) -> None:
-    from fixtures.engines.plugin import build_images  # here: imported above, the plugins would lose assert rewriting
-
-    build_images(session.config)
+    # the plugin as registered above (importing it here first would cost it pytest's assertion rewriting)
+    session.config.pluginmanager.get_plugin("fixtures.engines.plugin").build_images(session.config)

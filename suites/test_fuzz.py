@@ -21,6 +21,7 @@ from fixtures.fuzz.cases import UNREACHABLE, lacks
 from fixtures.fuzz.runner import EXCLUDED, fuzz_operation, fuzz_stateful, load_schema, operation_labels
 from fixtures.fuzz.world import FuzzWorld
 from fixtures.options import SETTINGS
+from fixtures.scenario.managed_plugin import plugin_context
 from fixtures.scenario.plugin import refuses, skip_unsupported
 from fixtures.scenario.swarm import WORKER_ROLE, TwoNodeSwarm, address_on_run_network
 from openapi.specs import SpecUnavailable, load_spec
@@ -144,7 +145,7 @@ def world(fuzz_engine, fuzz_api, engine_pool):
             fuzz_api,
             fuzz_engine.registry is not None,
             engine_pool.workload_tar,
-            engine_pool.plugin_tar,
+            lambda name: plugin_context(engine_pool.plugin_rootfs(), name),
             unsupported=fuzz_engine.spec.unsupported,
             registry=fuzz_engine.registry.removeprefix("http://") if fuzz_engine.registry else None,
             credentials=fuzz_engine.auth_registry,

@@ -3,6 +3,7 @@ removed."""
 
 import pytest
 
+from fixtures.scenario.managed_plugin import plugin_context
 from fixtures.scenario.objects import json_lines
 from reports.contract import harness
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.plugins
 
 def push_plugin(api, engine_pool, made, remote: str) -> str:
     """The plugin REMOTE made here, pushed to the run's registry, and no longer in the engine."""
-    made.plugin(remote, engine_pool.plugin_tar(remote))
+    made.plugin(remote, plugin_context(engine_pool.plugin_rootfs(), remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
     errors = [m["error"] for m in json_lines(pushed) if "error" in m]
     assert pushed.status_code == 200 and not errors, harness(
@@ -65,7 +66,7 @@ def test_create_and_push(api, engine, engine_pool, made, call):
     if engine.registry is None:
         pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
     remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
-    made.plugin(remote, engine_pool.plugin_tar(remote))  # POST /plugins/create, 204
+    made.plugin(remote, plugin_context(engine_pool.plugin_rootfs(), remote))  # POST /plugins/create, 204
     created = call("GET /plugins/{name}/json", 200, name=remote)
     assert (created["Enabled"], created["Config"]["Interface"]["Socket"]) == (False, "conformance.sock")
 
