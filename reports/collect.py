@@ -17,7 +17,19 @@ from openapi.errata import applicable
 from openapi.specs import SpecUnavailable, load_spec, set_versions
 from reports import contract, coverage, drift, html, results, verdict
 
-AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
+AREAS = (
+    "system",
+    "containers",
+    "images",
+    "networks",
+    "volumes",
+    "exec",
+    "plugins",
+    "swarm",
+    "session",
+    "transports",
+    "fuzz",
+)
 RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
