@@ -8,7 +8,7 @@ from fixtures.scenario.objects import demux
 from fixtures.scenario.streams import (
     UPGRADE_TCP,
     Hijacked,
-    json_stream,
+    json_messages,
     mask_frame,
     read_stream,
     websocket_headers,
@@ -159,7 +159,7 @@ def test_stats_stream_gives_samples_until_hung_up(api, made):
     container = made.running()
     response = api.get(f"/containers/{container}/stats", params={"stream": 1}, stream=True, timeout=STREAM_SECONDS)
     assert response.status_code == 200
-    samples = json_stream(read_stream(response, lambda got: len(json_stream(got)) >= 2, STREAM_SECONDS))
+    samples = json_messages(read_stream(response, lambda got: len(json_messages(got)) >= 2, STREAM_SECONDS))
     assert len(samples) >= 2
     assert samples[1]["read"] > samples[0]["read"]
     assert samples[1]["precpu_stats"]["cpu_usage"]["total_usage"] == samples[0]["cpu_stats"]["cpu_usage"]["total_usage"]

@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from fixtures.scenario.objects import STOPS_ON_TERM, json_lines
+from fixtures.scenario.objects import STOPS_ON_TERM
+from fixtures.scenario.streams import json_messages
 from fixtures.wait import WaitTimeout, until
 
 pytestmark = pytest.mark.system
@@ -38,7 +39,7 @@ def test_events_of_a_container_lifecycle(api, made):
         until_now = f"{time.time():.6f}"  # until makes the stream end: now, not later (a later one blocks till then)
         response = api.get("/events", params={"since": since, "until": until_now, "filters": filters}, timeout=30)
         assert response.status_code == 200
-        events = json_lines(response)
+        events = json_messages(response)
         assert {e.get("id") for e in events} <= {container}, "the filter lets only our container through"
         seen = [e.get("Action") or e.get("status") for e in events]
         return seen if all(action in seen for action in wanted) else None
@@ -96,7 +97,7 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
             "/events", params={"since": since, "until": until_now, "filters": json.dumps(filters)}, timeout=30
         )
         assert response.status_code == 200
-        events = json_lines(response)
+        events = json_messages(response)
         actions = [e.get("Action") for e in events]
         return events if all(action in actions for action in wanted) else None
 
@@ -104,7 +105,7 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
         return until(seen, 15, f"events {wanted} for {filters}", interval=0.2)
     except WaitTimeout as timeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
-        pytest.fail(f"{timeout}; unfiltered: {json_lines(response)}")
+        pytest.fail(f"{timeout}; unfiltered: {json_messages(response)}")
 
 
 def test_events_of_images(api, made, call):
