@@ -70,8 +70,18 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ("tests: [{test: a, reason: b}]", "a tests entry lacks link"),
-        ("fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]", "fuzz entry class 'nobody'"),
+        (
+            "tests: [{test: a, reason: b}]",
+            r"docker-28.5.yaml: tests/0 \(a\): 'link' is a required property \(and 1 more\)",
+        ),
+        (
+            "tests: [{test: test_a.py::test_b, reason: b, link: c, transports: [ssh]}]",
+            "transports/0: 'ssh' is not one of",
+        ),
+        (
+            "fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]",
+            "fuzz/0 \\(a\\) class: 'nobody' is not one of",
+        ),
         ("schema: [", "not valid YAML"),
         (
             "fuzz: [{operation: POST /secrets/create, check: Response violates schema, class: spec, reason: r, link: l}]",  # noqa: E501
@@ -180,7 +190,7 @@ def test_an_intermittent_entry_must_be_a_regex(baseline_engine):
     (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
         "tests: [{test: a, reason: b, link: c, intermittent: '('}]"
     )
-    with pytest.raises(pytest.UsageError, match="intermittent '\\(': missing"):
+    with pytest.raises(pytest.UsageError, match="intermittent: '\\(' is not a 'regex'"):
         baselines.load_baseline(baseline_engine)
 
 
