@@ -22,6 +22,7 @@ from openapi.shapes import generalize
 from openapi.specs import load_spec
 from reports import coverage, drift, history, html, results
 from reports.compare import compare, load_allow, only_engine
+from reports.contract import FAIL
 from reports.results import ResultsError
 
 BASELINES = Path(__file__).resolve().parent.parent / "suites" / "baselines"  # the data the suites judge against
@@ -206,7 +207,7 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         engine = found.setdefault(test["engine"], {"tests": {}, "schema": {}, "fuzz": {}})
         version = data["engines"].get(test["engine"], {}).get("api_version", "")
         docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
-        if test["status"] == "Fail" and not test["known"] and not test.get("fuzz"):
+        if test["status"] == FAIL and not test["known"] and not test.get("fuzz"):
             name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
             entry = engine["tests"].setdefault(
                 name, {"test": name, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []}

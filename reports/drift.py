@@ -88,9 +88,11 @@ def spec_shapes(results: dict, load_spec: Callable[[str], dict]) -> dict:
     """What the spec drift view needs, recorded in the results by whoever holds the specs (the run, or a merge
     given --spec-dir), so that a report reads only its results: {versions, missing, shapes: {version:
     {operation: fields}}}, the fields of each exercised operation's success-response schema in the spec of
-    each API version involved. load_spec(version) gives a spec dict (errata applied)."""
+    each API version involved, where they differ from the version before (the drift view compares consecutive
+    versions: an unchanged shape adds nothing). load_spec(version) gives a spec dict (errata applied)."""
     exercised = sorted({s["operation"] for s in results["shapes"]})
     recorded: dict = {"versions": [], "missing": [], "shapes": {}}
+    last: dict[str, dict] = {}  # operation -> its shape in the latest version that had it
     for version in sorted(set(results.get("versions", [])), key=Version):
         try:
             spec = load_spec(version)
@@ -99,9 +101,11 @@ def spec_shapes(results: dict, load_spec: Callable[[str], dict]) -> dict:
             continue
         recorded["versions"].append(version)
         answers = {operation: _success_schema(spec, operation) for operation in exercised}
-        recorded["shapes"][version] = {
-            operation: schema_shape(spec, schema) for operation, schema in answers.items() if schema is not False
-        }
+        recorded["shapes"][version] = {}
+        for operation, schema in answers.items():
+            shape = schema_shape(spec, schema) if schema is not False else None
+            if shape is not None and shape != last.get(operation):  # unchanged since the last version: no change
+                recorded["shapes"][version][operation] = last[operation] = shape
     return recorded
 
 

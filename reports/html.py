@@ -15,13 +15,13 @@ import jinja2
 
 from openapi.errata import ERRATA
 from reports import drift, verdict
-from reports.contract import ERROR, FAIL, PASS, UNSUPPORTED
+from reports.contract import DISABLED, ERROR, FAIL, PASS, UNSUPPORTED
 from reports.coverage import totals
 from reports.results import summary
 
-SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
-CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", "Disabled": "none", ERROR: "err"}
-SEVERITY = [PASS, "Disabled", UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
+SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", DISABLED: "–", ERROR: "E"}
+CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", DISABLED: "none", ERROR: "err"}
+SEVERITY = [PASS, DISABLED, UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
 ROW_LIMIT = 200  # per drift table: a report must stay readable
 
 
@@ -267,7 +267,7 @@ def _reach_data(results: dict) -> list[dict]:
                 f"operations reached 2xx ({share:.0%}, target {reach.get('target', 0):.0%})"
                 + (f", {reach['unsupported']} unsupported" if reach.get("unsupported") else ""),
                 "status": test["status"],
-                "css": {"Pass": "good", "Fail": "bad"}.get(test["status"], "fair"),
+                "css": {PASS: "good", FAIL: "bad"}.get(test["status"], "fair"),
                 "rows": [
                     [
                         _cell(u["operation"]),
