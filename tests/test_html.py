@@ -39,7 +39,7 @@ def test_markup_in_results_is_escaped_in_the_report_sections():
 def test_markup_in_the_title_and_missing_runs_is_escaped_in_the_page():
     data = _hostile_results()
     data["run"]["missing"] = [f"/tmp/{SCRIPT}.json"]
-    assert "<script>" not in html.page(data, f"report {SCRIPT}")
+    assert "<script>" not in html.page(data, None, f"report {SCRIPT}")
 
 
 def test_page_renders_every_section_heading():
@@ -50,7 +50,7 @@ def test_page_renders_every_section_heading():
     }
     data = _results("docker-28.5", [_test("docker-28.5", "test_ping", "Pass", area="system"), fuzzed])
     data.update(versions=[], errata=["swarm-create-answers-ID"])  # no spec to load: the test stays offline
-    page = re.sub(r"<h2 id='\w+'>", "<h2>", html.page(data, "Engine API compatibility report"))
+    page = re.sub(r"<h2 id='\w+'>", "<h2>", html.page(data, None, "Engine API compatibility report"))
     for heading in [
         "<h2>Verdict</h2>",
         "<h1>Engine API compatibility report</h1>",
@@ -95,7 +95,7 @@ def _one_new_one_known() -> dict:
 
 
 def test_verdict_says_fail_names_the_new_deviation_in_red_and_the_known_one_in_amber():
-    page = html.page(_one_new_one_known(), "report")
+    page = html.page(_one_new_one_known(), None, "report")
     verdict = page[page.index("id='verdict'") : page.index("id='matrix'")]
     assert "<span class='badge'>FAIL</span>" in verdict
     assert "<span class='new'>new: test_info</span>" in verdict
@@ -132,7 +132,7 @@ def test_a_failure_card_groups_transports_and_shows_the_whole_cause_values_as_js
         "command": 'curl -sS -X GET --unix-socket "$DOCKER_SOCK" http://localhost/v1.51/info',
         "values": {"DOCKER_SOCK": "/tmp/run-1/docker.sock"},
     }
-    page = html.page(_one_new_one_known(), "report")
+    page = html.page(_one_new_one_known(), None, "report")
     assert "<details id='t0' class='card card-new' open>" in page
     assert "<details id='t2' class='card card-known'>" in page  # known: folded
 
