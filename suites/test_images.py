@@ -8,6 +8,7 @@ import pytest
 
 from fixtures.client.http import registry_auth
 from fixtures.scenario.objects import demux
+from fixtures.scenario.plugin import auth_registry_of, registry_of
 from fixtures.scenario.streams import check_stream, json_messages, stream_errors
 
 pytestmark = pytest.mark.images
@@ -59,12 +60,6 @@ def test_unknown_image_is_404(api, made):
     assert missing.json()["message"]
 
 
-def _registry(engine) -> str:
-    if engine.registry is None:
-        pytest.skip("the engine cannot reach the run's registry")
-    return engine.registry.removeprefix("http://")
-
-
 def _ours(made, **more) -> str:
     """A filters= value of the run's labels, and MORE."""
     filters = {"label": [f"{k}={v}" for k, v in made.labels.items()]}
@@ -91,7 +86,7 @@ def test_tag_lists_and_runs(api, made, call):
 def test_push_and_pull_back_by_digest(api, made, call, engine):
     """POST /images/{name}/push with X-Registry-Auth; the pushed digest is what GET /distribution/{name}/json
     and a pull by digest see."""
-    registry = _registry(engine)
+    registry = registry_of(engine)
     built = made.image('FROM alpine\nRUN echo pushed > /pushed\nCMD ["cat", "/pushed"]\n')
     reference, digest = made.pushed(built, registry, registry_auth(registry))
 
@@ -238,9 +233,7 @@ def _refused(response) -> bool:
 
 def test_push_and_pull_need_credentials(api, made, call, engine):
     """A registry with htpasswd auth: push and pull fail without X-Registry-Auth and succeed with it."""
-    if engine.auth_registry is None:
-        pytest.skip("the engine cannot reach the run's registries")
-    registry = engine.auth_registry
+    registry = auth_registry_of(engine)
     auth = registry_auth(registry.address, registry.username, registry.password)
     built = made.image('FROM alpine\nRUN echo private > /private\nCMD ["cat", "/private"]\n')
     anonymous = made.tag(built, f"{registry.address}/{made.name('private')}")

@@ -7,6 +7,7 @@ import pytest
 
 from fixtures.scenario import agreements
 from fixtures.scenario.objects import STOPS_ON_TERM
+from fixtures.scenario.plugin import auth_registry_of, registry_of
 from fixtures.scenario.streams import json_messages
 from fixtures.wait import WaitTimeout, until
 
@@ -172,17 +173,13 @@ def test_info_counts_agree_with_the_lists(made, call):
 
 def test_auth_to_the_runs_registry(api, engine, call):
     """POST /auth 200 with Status "Login Succeeded" for a registry that asks no credentials."""
-    if engine.registry is None:
-        pytest.skip("the engine cannot reach the run's registry")
-    server = engine.registry.removeprefix("http://")
+    server = registry_of(engine)
     answer = call("POST /auth", 200, json={"username": "conformance", "password": "secret", "serveraddress": server})
     assert answer["Status"] == "Login Succeeded"
 
 
 def _credentials(engine) -> dict:
-    if engine.auth_registry is None:
-        pytest.skip("the engine cannot reach the run's registries")
-    registry = engine.auth_registry
+    registry = auth_registry_of(engine)
     return {"username": registry.username, "password": registry.password, "serveraddress": registry.address}
 
 
