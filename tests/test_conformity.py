@@ -8,8 +8,10 @@ import pytest
 import requests
 
 import fixtures.baselines as baselines
-from fixtures.client.conformity import CHECKED, Conformity, answer_findings, judge
+from fixtures.client.conformity import CHECKED, KINDS, Conformity, answer_findings
 from fixtures.client.transcript import Transcript
+from fixtures.scenario.conformity import judge
+from reports.contract import BASELINE_SEEN
 from tests.test_report_plugin import ROOT, SUITE_PLUGINS
 
 SPEC_TEXT = """
@@ -124,7 +126,7 @@ def test_answers_of_scenarios_are_checked_once_per_finding_fuzz_cases_pinned_rep
 BASELINE = """
 schema:
 - {operation: "DELETE /containers/{id}", kind: status, status: 409, reason: conflict undocumented, link: x}
-- {operation: "*", kind: header, path: API-Version, reason: none sent, link: x}
+- {operation: "* /*", kind: header, path: API-Version, reason: none sent, link: x}
 """
 
 
@@ -156,7 +158,7 @@ def test_findings_are_judged_through_the_baseline_by_kind_operation_path_and_sta
         ("status", 500, False),
         ("header", 204, True),
     ]
-    assert [v for name, v in item.user_properties if name == baselines.SEEN] == [
+    assert [v for name, v in item.user_properties if name == BASELINE_SEEN] == [
         ("docker-28.5", "schema", 0),
         ("docker-28.5", "schema", 1),
     ]
@@ -165,9 +167,9 @@ def test_findings_are_judged_through_the_baseline_by_kind_operation_path_and_sta
 @pytest.mark.parametrize(
     "entry, problem",
     [
-        ("{operation: GET /info, kind: status, reason: r, link: x}", "names the status"),
-        ("{operation: GET /info, kind: header, reason: r, link: x}", "lacks path"),
-        ("{operation: GET /info, kind: cookie, path: x, reason: r, link: x}", "choose from"),
+        ("{operation: GET /info, kind: status, reason: r, link: x}", "'status' is a required property"),
+        ("{operation: GET /info, kind: header, reason: r, link: x}", "'path' is a required property"),
+        ("{operation: GET /info, kind: cookie, path: x, reason: r, link: x}", "'cookie' is not one of"),
     ],
 )
 def test_schema_entries_of_the_new_kinds_are_validated(tmp_path, monkeypatch, entry, problem):
@@ -177,6 +179,11 @@ def test_schema_entries_of_the_new_kinds_are_validated(tmp_path, monkeypatch, en
     with pytest.raises(pytest.UsageError, match=problem):
         baselines.load_baseline("docker-28.5")
     baselines.load_baseline.cache_clear()
+
+
+def test_the_kinds_of_findings_are_the_kinds_a_baseline_names():
+    schema = json.loads(baselines.SCHEMA_FILE.read_text())
+    assert set(schema["$defs"]["schema"]["properties"]["kind"]["enum"]) == set(KINDS)
 
 
 PHASES = """
@@ -222,7 +229,7 @@ def test_an_unknown_finding_fails_the_call_errs_the_setup_and_leaves_a_strict_xf
     (specs / "v1.51.yaml").write_text(SPEC_TEXT)
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makepyfile(test_phases=PHASES)
-    result = pytester.runpytest(*SUITE_PLUGINS, "-p", "fixtures.client.conformity", "--spec-dir", str(specs), "-rA")
+    result = pytester.runpytest(*SUITE_PLUGINS, "-p", "fixtures.scenario.conformity", "--spec-dir", str(specs), "-rA")
     result.assert_outcomes(failed=2, errors=1)  # the call failed, the set-up erred, the strict xfail XPASSed
     result.stdout.fnmatch_lines(["*ERROR at setup of test_setup*", "*test_call*", "*[XPASS(strict)]*"])
     assert "DELETE /containers/{id} 409 (API 1.51) status: expected one of 204, 404, got 409" in result.stdout.str()
