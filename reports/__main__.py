@@ -118,7 +118,8 @@ def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False
     total = coverage.totals(combined)
     print(
         f"coverage: {total['scenario']}/{total['operations']} operations scenario-covered, "
-        f"{total['fuzz']}/{total['operations']} fuzz-reached (spec {combined['spec']})"
+        f"{total['fuzz']}/{total['operations']} fuzz-reached, "
+        f"checked {total['checked']}/{total['operations']} at the transport (spec {combined['spec']})"
     )
     missing = coverage.uncovered(combined, spec)
     for operation in missing:
@@ -243,10 +244,12 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:
             if not m["baseline"]:
-                path = generalize(m["path"])
-                engine["schema"][(m["operation"], path)] = {
+                kind = m.get("kind", "body")
+                where = {"status": m["status"]} if kind == "status" else {"path": generalize(m["path"])}
+                engine["schema"][(m["operation"], kind, *where.values())] = {
                     "operation": m["operation"],
-                    "path": path,
+                    **({"kind": kind} if kind != "body" else {}),
+                    **where,
                     **_schema_reason(m, docs),
                 }
         for f in test.get("fuzz_findings", []):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
             shapes.setdefault(key, {k: v for k, v in shape.items() if k not in ("fields", "values", "headers")}), shape
         )
     for _, calls in [p for p in report.user_properties if p[0] == contract.CALLS]:
-        for method, path, status, label, phase in calls:
+        for method, path, status, label, phase, *checked in calls:  # checked: runs made before it was recorded
             engine, _, transport = label.partition(" ")
             config.stash[_CALLS].append(
                 {
@@ -103,6 +104,7 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
                     "transport": transport,
                     "test": report.nodeid,
                     "phase": phase,
+                    "checked": bool(checked and checked[0]),
                 }
             )
     report.user_properties = [p for p in report.user_properties if p[0] not in (contract.SHAPE, contract.CALLS)]
@@ -152,7 +154,7 @@ def _message(report: pytest.TestReport) -> str:
         return report.longrepr[2].removeprefix("Skipped: ")
     if hasattr(report, "wasxfail"):
         return report.wasxfail
-    lines = [line for line in (report.longreprtext or "").splitlines() if line.strip()]
+    lines = _plain_lines(report.longreprtext or "")
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     # The harness's own words lead, for results.status_of to read their prefix: also when they come after
     # the exception they were raised while handling ("During handling of the above exception ...").
@@ -170,11 +172,18 @@ def _cause(report: pytest.TestReport) -> list[str]:
         return []
     text = report.longreprtext or ""
     lines = [line[1:].strip() if line.startswith("E ") else None for line in text.splitlines()]
-    cause = [line for line in lines if line]
+    cause = [line for line in lines if line] or _plain_lines(text)  # pytest.fail(pytrace=False): no "E" lines
     cause = [line.removeprefix("AssertionError: ") for line in cause] or [_message(report)]
     if len(cause) > CAUSE_LINES:
         cause = cause[:CAUSE_LINES] + [f"... ({len(cause) - CAUSE_LINES} more lines in the pytest-html row)"]
     return cause
+
+
+XDIST_HEADER = re.compile(r"^\[gw\d+\] \S+ -- Python ")  # the line xdist puts before a worker's failure
+
+
+def _plain_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not XDIST_HEADER.match(line)]
 
 
 def _test_record(report: pytest.TestReport) -> dict:

@@ -4,12 +4,13 @@ The calls come from the tests' reports (the client plugin records method, path, 
 pytest phase of each call), or, for runs made before that, from the run's transcript files.
 A scenario covers an operation when a test of the suites (not the fuzz suite) calls it in its
 call phase; a request a fixture sends while setting a test up or tearing it down does not count.
-The fuzz suite reaches an operation when any of its cases calls it. Totals are of the spec of the
-newest API version (107 operations at 1.51).
+The fuzz suite reaches an operation when any of its cases calls it. An operation is checked when an
+answer to it was checked against the spec where it was received (fixtures/client/conformity.py), in
+any phase. Totals are of the spec of the newest API version (107 operations at 1.51).
 
 coverage in results.json: {"spec": API version, "operations": N,
   "calls": {OPERATION: {"tests": [...], "statuses": [...], "engines": [...], "transports": [...],
-                        "scenario": bool, "fuzz": bool}}, "unmatched": [METHOD PATH]}
+                        "scenario": bool, "fuzz": bool, "checked": bool}}, "unmatched": [METHOD PATH]}
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from reports.contract import parse_line
 
 
 def measure(calls: list[dict], spec: dict, version: str) -> dict:
-    """calls: [{method, path, status, engine, transport, test, phase}] -> coverage (see module doc)."""
+    """calls: [{method, path, status, engine, transport, test, phase, checked}] -> coverage (see module doc)."""
     ops = operations(spec)
     found: dict[str, dict] = {}
     unmatched = set()
@@ -39,6 +40,7 @@ def measure(calls: list[dict], spec: dict, version: str) -> dict:
                 "transports": set(),
                 "scenario": False,
                 "fuzz": False,
+                "checked": False,
             },
         )
         fuzz = "test_fuzz.py::" in call["test"]
@@ -48,6 +50,7 @@ def measure(calls: list[dict], spec: dict, version: str) -> dict:
         entry["transports"].add(call["transport"])
         entry["fuzz"] |= fuzz
         entry["scenario"] |= not fuzz and call.get("phase", "call") == "call" and call["test"].startswith("suites/")
+        entry["checked"] |= bool(call.get("checked"))
     return {
         "spec": version,
         "operations": len(ops),
@@ -66,7 +69,7 @@ def combine(parts: list[dict]) -> dict | None:
         for op, entry in part["calls"].items():
             into = calls.setdefault(op, {k: ([] if isinstance(v, list) else False) for k, v in entry.items()})
             for key, value in entry.items():
-                into[key] = sorted(set(into[key]) | set(value)) if isinstance(value, list) else into[key] or value
+                into[key] = sorted(set(into[key]) | set(value)) if isinstance(value, list) else into.get(key) or value
     return {
         "spec": max(p["spec"] for p in parts),
         "operations": max(p["operations"] for p in parts),
@@ -80,6 +83,7 @@ def totals(coverage: dict) -> dict:
     return {
         "scenario": sum(1 for e in calls if e["scenario"]),
         "fuzz": sum(1 for e in calls if e["fuzz"]),
+        "checked": sum(1 for e in calls if e.get("checked")),
         "operations": coverage["operations"],
     }
 

@@ -7,6 +7,7 @@ pytest_plugins = [
     "fixtures.baselines",  # known deviations as strict xfails; unseen entries
     "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
     "fixtures.client.plugin",  # the api client per transport, the transcript
+    "fixtures.scenario.conformity",  # every answer against the spec of the version called, judged
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.scenario.swarm",  # the two-node swarm (cluster)
     "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging

@@ -71,12 +71,10 @@ def test_unknown_container_is_404_with_a_message(api, made):
         assert response.json()["message"]
 
 
-def test_removing_a_running_container_is_a_conflict(api, made):
+def test_removing_a_running_container_is_a_conflict(api, made, call):
     """DELETE without force 409; the container keeps running."""
     container = made.running()
-    refused = api.delete(f"/containers/{container}")
-    assert refused.status_code == 409
-    assert refused.json()["message"]
+    assert call("DELETE /containers/{id}", 409, id=container)["message"]
     assert made.inspect(container)["State"]["Running"] is True
 
 
@@ -150,9 +148,7 @@ def test_rename_and_a_taken_name(api, made, call):
     assert call("GET /containers/{id}/json", 200, id=new)["Id"] == container
     assert made.inspect(container)["Name"] == f"/{new}"
     assert api.get(f"/containers/{old}/json").status_code == 404
-    refused = api.post(f"/containers/{container}/rename", params={"name": taken})
-    assert refused.status_code == 409
-    assert refused.json()["message"]
+    assert call("POST /containers/{id}/rename", 409, id=container, params={"name": taken})["message"]
     assert made.inspect(container)["Name"] == f"/{new}"
 
 
@@ -162,9 +158,7 @@ def test_pause_and_unpause(api, made, call):
     call("POST /containers/{id}/pause", 204, id=container)
     state = made.inspect(container)["State"]
     assert (state["Paused"], state["Status"]) == (True, "paused")
-    refused = api.post(f"/containers/{container}/exec", json={"Cmd": ["true"]})
-    assert refused.status_code == 409
-    assert refused.json()["message"]
+    assert call("POST /containers/{id}/exec", 409, id=container, json={"Cmd": ["true"]})["message"]
     call("POST /containers/{id}/unpause", 204, id=container)
     state = made.inspect(container)["State"]
     assert (state["Paused"], state["Status"], state["Running"]) == (False, "running", True)
@@ -190,9 +184,7 @@ def test_resize_a_tty_container(api, made, call):
     exec_id = call("POST /containers/{id}/exec", 201, id=container, json=body)["Id"]
     started = api.post(f"/exec/{exec_id}/start", json={"Detach": False, "Tty": False}, timeout=30)
     assert demux(started.content) == ("40 100\n", "")
-    refused = api.post(f"/containers/{container}/resize", params={"h": "tall", "w": 100})
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert call("POST /containers/{id}/resize", 400, id=container, params={"h": "tall", "w": 100})["message"]
 
 
 def test_wait_not_running_returns_at_once_for_an_exited_container(made, call):
@@ -242,9 +234,7 @@ def test_kill_with_named_and_numbered_signals(api, made, call):
     call("POST /containers/{id}/kill", 204, id=container, params={"signal": "1"})
     until(lambda: _logged(api, container), 10, "the HUP trap ran", accept=lambda out: "got HUP" in out)
     assert made.inspect(container)["State"]["Running"] is True
-    refused = api.post(f"/containers/{container}/kill", params={"signal": "SIGNOPE"})
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert call("POST /containers/{id}/kill", 400, id=container, params={"signal": "SIGNOPE"})["message"]
     assert made.inspect(container)["State"]["Running"] is True
 
 
@@ -297,10 +287,8 @@ def test_list_filters_limit_and_size(api, made, call):
     assert size_root >= size_rw > 0
 
 
-def test_list_with_malformed_filters_is_a_bad_request(api, made):
-    refused = api.get("/containers/json", params={"filters": "{not json"})
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+def test_list_with_malformed_filters_is_a_bad_request(api, made, call):
+    assert call("GET /containers/json", 400, params={"filters": "{not json"})["message"]
 
 
 def test_create_env_workdir_user_and_entrypoint(api, made, call):
@@ -394,9 +382,7 @@ def _create_refused(api, made, headers: dict, body: bytes) -> None:
     """POST /containers/create with a bad body: 400 with a JSON message, and nothing created."""
     label = _ours(made)
     body = body.replace(b'"alpine"', f'"alpine", "Labels": {json.dumps(label)}'.encode())
-    refused = api.post("/containers/create", data=body, headers=headers)
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert made.call("POST /containers/create", 400, data=body, headers=headers)["message"]
     assert api.get("/containers/json", params={"all": 1, "filters": _by_label(label)}).json() == []
 
 

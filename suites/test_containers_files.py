@@ -75,13 +75,11 @@ def test_archive_put_extracts_into_the_container(api, made, call):
     assert _run_in(api, call, container, ["cat", "/srv/copied/put.txt"]) == ("from the API\n", "", 0)
 
 
-def test_archive_of_a_missing_path_is_404(api, made):
+def test_archive_of_a_missing_path_is_404(api, made, call):
     """HEAD, GET and PUT name a path that is not there: 404 (GET and PUT with a JSON message)."""
     container = _written(api, made)
     assert api.head(f"/containers/{container}/archive", params={"path": "/no/such"}).status_code == 404
-    missing = api.get(f"/containers/{container}/archive", params={"path": "/no/such"})
-    assert missing.status_code == 404
-    assert missing.json()["message"]
+    assert call("GET /containers/{id}/archive", 404, id=container, params={"path": "/no/such"})["message"]
     refused = api.put(
         f"/containers/{container}/archive",
         params={"path": "/no/such"},

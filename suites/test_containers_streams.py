@@ -177,9 +177,7 @@ def test_top_lists_the_container_processes(made, call):
     assert any("sleep 301" in " ".join(row) for row in custom["Processes"])
 
 
-def test_top_of_a_stopped_container_is_a_conflict(api, made):
+def test_top_of_a_stopped_container_is_a_conflict(api, made, call):
     """A container that is not running has no processes to list: 409 with a message."""
     container = made.container(["true"])
-    refused = api.get(f"/containers/{container}/top")
-    assert refused.status_code == 409
-    assert refused.json()["message"]
+    assert call("GET /containers/{id}/top", 409, id=container)["message"]

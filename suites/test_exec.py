@@ -29,16 +29,12 @@ def test_tty_exec_accepts_resize_and_refuses_bad_sizes(api, made, call):
     assert api.post(f"/exec/{exec_id}/start", json={"Detach": True, "Tty": True}).status_code == 200
     until(lambda: call("GET /exec/{id}/json", 200, id=exec_id)["Running"], 10, "exec running")
     assert api.post(f"/exec/{exec_id}/resize", params={"h": 40, "w": 100}).status_code in (200, 201)
-    refused = api.post(f"/exec/{exec_id}/resize", params={"h": "tall", "w": 100})
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert call("POST /exec/{id}/resize", 400, id=exec_id, params={"h": "tall", "w": 100})["message"]
 
 
-def test_exec_in_a_stopped_container_is_a_conflict(api, made):
+def test_exec_in_a_stopped_container_is_a_conflict(api, made, call):
     container = made.container(["true"])
-    refused = api.post(f"/containers/{container}/exec", json={"Cmd": ["true"]})
-    assert refused.status_code == 409
-    assert refused.json()["message"]
+    assert call("POST /containers/{id}/exec", 409, id=container, json={"Cmd": ["true"]})["message"]
 
 
 def test_unknown_exec_is_404(api, made):
@@ -54,9 +50,7 @@ GARBAGE = ({"Content-Type": "application/json"}, b'{"Cmd": ["true"]} garbage')
 def _exec_create_refused(api, made, headers: dict, body: bytes) -> None:
     """POST /containers/{id}/exec with a bad body: 400 with a JSON message, and no exec made."""
     container = made.running()
-    refused = api.post(f"/containers/{container}/exec", data=body, headers=headers)
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert made.call("POST /containers/{id}/exec", 400, id=container, data=body, headers=headers)["message"]
     assert not made.inspect(container)["ExecIDs"]
 
 
@@ -80,9 +74,7 @@ def _exec_start_refused(api, made, call, headers: dict, body: bytes) -> None:
     container = made.running()
     exec_id = _exec(call, container, ["true"])
     body = body.replace(b'"Cmd": ["true"]', b'"Detach": true')
-    refused = api.post(f"/exec/{exec_id}/start", data=body, headers=headers)
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert call("POST /exec/{id}/start", 400, id=exec_id, data=body, headers=headers)["message"]
     inspected = call("GET /exec/{id}/json", 200, id=exec_id)
     assert (inspected["Running"], inspected["Pid"]) == (False, 0)
 

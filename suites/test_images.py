@@ -52,12 +52,10 @@ def test_build_tag_run_delete(api, made, call):
     assert not any(tag in (i.get("RepoTags") or []) for i in api.get("/images/json").json())
 
 
-def test_unknown_image_is_404(api, made):
+def test_unknown_image_is_404(api, made, call):
     assert api.get("/images/no-such-image:latest/json").status_code == 404
     assert api.delete("/images/no-such-image:latest").status_code == 404
-    missing = api.post("/containers/create", json=made.labelled({"Image": "no-such-image:latest"}))
-    assert missing.status_code == 404
-    assert missing.json()["message"]
+    assert call("POST /containers/create", 404, json=made.labelled({"Image": "no-such-image:latest"}))["message"]
 
 
 def _ours(made, **more) -> str:
@@ -203,11 +201,9 @@ def test_delete_with_force_and_noprune(api, made, call):
     call("GET /images/{name}/json", 200, name=parent)
 
 
-def test_search_without_an_index(api):
+def test_search_without_an_index(api, call):
     """GET /images/search when the engine cannot reach its index: an error with a JSON message."""
-    response = api.get("/images/search", params={"term": "alpine", "limit": 5}, timeout=60)
-    assert response.status_code == 500
-    assert response.json()["message"]
+    assert call("GET /images/search", 500, params={"term": "alpine", "limit": 5}, timeout=60)["message"]
 
 
 def test_list_filters(api, made, call):
@@ -221,9 +217,7 @@ def test_list_filters(api, made, call):
     assert all(not i["RepoTags"] or i["RepoTags"] == ["<none>:<none>"] for i in dangling)
     assert tag not in [t for i in dangling for t in i["RepoTags"] or []]
 
-    malformed = api.get("/images/json", params={"filters": "{not json"})
-    assert malformed.status_code == 400
-    assert malformed.json()["message"]
+    assert call("GET /images/json", 400, params={"filters": "{not json"})["message"]
 
 
 def _refused(response) -> bool:

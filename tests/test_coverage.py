@@ -17,7 +17,9 @@ SPEC = {
 }
 
 
-def _call(method, path, test="suites/test_containers.py::test_a[docker-28.5-unix]", phase="call", status=200):
+def _call(
+    method, path, test="suites/test_containers.py::test_a[docker-28.5-unix]", phase="call", status=200, checked=False
+):
     return {
         "method": method,
         "path": path,
@@ -26,6 +28,7 @@ def _call(method, path, test="suites/test_containers.py::test_a[docker-28.5-unix
         "transport": "unix",
         "test": test,
         "phase": phase,
+        "checked": checked,
     }
 
 
@@ -34,7 +37,7 @@ def test_requests_are_matched_to_operations_and_only_a_tests_own_calls_cover():
         _call("GET", "/v1.51/containers/json?all=1"),
         _call("GET", "/v1.51/containers/abc/json", status=404),
         _call("GET", "/v1.51/images/library/alpine:latest/json"),  # a name with a slash
-        _call("DELETE", "/v1.51/containers/abc", phase="teardown"),  # a fixture's clean-up: not covered
+        _call("DELETE", "/v1.51/containers/abc", phase="teardown", checked=True),  # a fixture's: not covered
         _call("HEAD", "/_ping", test="suites/test_fuzz.py::test_operation[docker-28.5-unix-HEAD /_ping]"),
         _call("GET", "/v1.51/nothing"),
     ]
@@ -48,7 +51,7 @@ def test_requests_are_matched_to_operations_and_only_a_tests_own_calls_cover():
     ]
     assert cov["calls"]["GET /containers/{id}/json"]["statuses"] == [404]
     assert cov["calls"]["GET /containers/json"]["tests"] == ["suites/test_containers.py::test_a"]
-    assert coverage.totals(cov) == {"scenario": 3, "fuzz": 1, "operations": 6}
+    assert coverage.totals(cov) == {"scenario": 3, "fuzz": 1, "checked": 1, "operations": 6}
     assert coverage.uncovered(cov, SPEC) == ["DELETE /containers/{id}", "GET /_ping", "HEAD /_ping"]
     assert cov["unmatched"] == ["GET /v1.51/nothing"]
 

@@ -1,0 +1,253 @@
+"""Answers checked against the spec where they are received: status, body, Content-Type, API-Version; judged
+through the baseline; fuzz cases, pinned repeats and streams left alone."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+import fixtures.baselines as baselines
+from fixtures.client.conformity import CHECKED, KINDS, Conformity, answer_findings
+from fixtures.client.transcript import Transcript
+from fixtures.scenario.conformity import judge
+from reports.contract import BASELINE_SEEN
+from tests.test_report_plugin import ROOT, SUITE_PLUGINS
+
+SPEC_TEXT = """
+swagger: "2.0"
+paths:
+  /containers/{id}:
+    delete:
+      responses:
+        "204": {description: removed}
+        "404": {description: no such container, schema: {$ref: "#/definitions/ErrorResponse"}}
+  /info:
+    get:
+      responses:
+        "200": {schema: {type: object, properties: {Name: {type: string}}}}
+        default: {schema: {$ref: "#/definitions/ErrorResponse"}}
+definitions:
+  ErrorResponse:
+    type: object
+    required: [message]
+    properties: {message: {type: string}}
+"""
+SPEC = __import__("yaml").safe_load(SPEC_TEXT)
+GOOD_HEADERS = {"Content-Type": "application/json", "API-Version": "1.51"}
+
+
+def answer(method, path, status, body=b"", headers=GOOD_HEADERS, streamed=False):
+    response = requests.Response()
+    response.status_code = status
+    response._content = False if streamed else (json.dumps(body).encode() if not isinstance(body, bytes) else body)
+    response.headers.update(headers)
+    response.request = requests.Request(method, f"http://docker.sock{path}").prepare()
+    return response
+
+
+def kinds(found):
+    return [(f["kind"], f["path"], f["actual"]) for f in found]
+
+
+def test_a_documented_answer_has_no_finding():
+    assert answer_findings(SPEC, "DELETE /containers/{id}", "1.51", answer("DELETE", "/v1.51/containers/a", 204)) == []
+    error = answer("DELETE", "/v1.51/containers/a", 404, {"message": "no such container"})
+    assert answer_findings(SPEC, "DELETE /containers/{id}", "1.51", error) == []
+
+
+def test_an_undocumented_status_is_a_finding_and_its_body_is_not_judged():
+    conflict = answer("DELETE", "/v1.51/containers/a", 409, {"nothing": "like an error"})
+    found = answer_findings(SPEC, "DELETE /containers/{id}", "1.51", conflict)
+    assert kinds(found) == [("status", "", "409")]
+    assert found[0]["expected"] == "one of 204, 404"
+
+
+def test_a_default_response_documents_every_status_only_where_the_spec_has_one():
+    assert answer_findings(SPEC, "GET /info", "1.51", answer("GET", "/info", 500, {"message": "down"})) == []
+
+
+def test_an_error_body_is_validated_against_the_error_schema():
+    error = answer("DELETE", "/v1.51/containers/a", 404, {"error": "no such container"})
+    assert kinds(answer_findings(SPEC, "DELETE /containers/{id}", "1.51", error)) == [
+        ("body", "", "{'error': 'no such container'}")
+    ]
+    not_json = answer(
+        "DELETE", "/v1.51/containers/a", 404, b"no such container\n", {**GOOD_HEADERS, "Content-Type": "text/plain"}
+    )
+    assert [f["kind"] for f in answer_findings(SPEC, "DELETE /containers/{id}", "1.51", not_json)] == [
+        "content-type",
+        "body",
+    ]
+
+
+def test_a_json_answer_must_say_application_json():
+    wrong = answer("GET", "/info", 200, {"Name": "x"}, {**GOOD_HEADERS, "Content-Type": "text/plain; charset=utf-8"})
+    assert kinds(answer_findings(SPEC, "GET /info", "1.51", wrong)) == [
+        ("content-type", "Content-Type", "text/plain; charset=utf-8")
+    ]
+
+
+def test_every_answer_carries_api_version():
+    bare = answer("DELETE", "/v1.51/containers/a", 204, headers={})
+    assert kinds(answer_findings(SPEC, "DELETE /containers/{id}", "1.51", bare)) == [
+        ("header", "API-Version", "absent")
+    ]
+
+
+@pytest.fixture
+def checked(tmp_path):
+    (tmp_path / "v1.51.yaml").write_text(SPEC_TEXT)
+    transcript = Transcript(tmp_path / "transcript.log")
+    transcript.conformity = Conformity(tmp_path, {"docker-28.5": "1.51"})
+    transcript.test, transcript.phase = "suites/test_x.py::test_a[docker-28.5-unix]", "call"
+    yield transcript
+    transcript.close()
+
+
+def test_answers_of_scenarios_are_checked_once_per_finding_fuzz_cases_pinned_repeats_and_streams_not(checked):
+    conflict = answer("DELETE", "/containers/a", 409, {"message": "in use"})  # no prefix: the engine's own version
+    checked.record(conflict, 0.001, label="docker-28.5 unix")
+    checked.record(answer("DELETE", "/containers/a", 409, {"message": "in use"}), 0.001, label="docker-28.5 unix")
+    assert getattr(conflict, CHECKED) and checked.calls[checked.test][0][-1] is True
+    checked.repeating = True  # a pinned repeat at an older version: the upgrade view's
+    checked.record(answer("DELETE", "/v1.41/containers/a", 409, {"message": "in use"}), 0.001, label="docker-28.5 unix")
+    checked.repeating = False
+    checked.record(answer("GET", "/info", 409, streamed=True), 0.001, label="docker-28.5 unix")
+    found = checked.conformity.take(checked.test, "call")
+    assert [(f["operation"], f["status"], f["api"], f["kind"]) for f in found] == [
+        ("DELETE /containers/{id}", 409, "1.51", "status")
+    ]
+    checked.test = "suites/test_fuzz.py::test_operation[docker-28.5-unix-DELETE /containers/{id}]"
+    checked.record(answer("DELETE", "/containers/a", 409, {"message": "in use"}), 0.001, label="docker-28.5-fuzz unix")
+    assert checked.conformity.take(checked.test, "call") == []
+
+
+BASELINE = """
+schema:
+- {operation: "DELETE /containers/{id}", kind: status, status: 409, reason: conflict undocumented, link: x}
+- {operation: "* /*", kind: header, path: API-Version, reason: none sent, link: x}
+"""
+
+
+@pytest.fixture
+def baselined(tmp_path, monkeypatch):
+    (tmp_path / "docker-28.5.yaml").write_text(BASELINE)
+    monkeypatch.setattr(baselines, "BASELINE_DIR", tmp_path)
+    baselines.load_baseline.cache_clear()
+    config = SimpleNamespace(stash=pytest.Stash())
+    config.stash[baselines._NAMES] = {"docker-28.5": "docker-28.5"}
+    yield config
+    baselines.load_baseline.cache_clear()
+
+
+def test_findings_are_judged_through_the_baseline_by_kind_operation_path_and_status(baselined):
+    item = SimpleNamespace(user_properties=[])
+    finding = {"kind": "status", "operation": "DELETE /containers/{id}", "api": "1.51", "path": ""}
+    findings = [
+        {**finding, "status": 409, "expected": "one of 204, 404", "actual": "409", "engine": "docker-28.5"},
+        {**finding, "status": 500, "expected": "one of 204, 404", "actual": "500", "engine": "docker-28.5"},
+        {**finding, "kind": "header", "path": "API-Version", "status": 204, "expected": "present", "actual": "absent"}
+        | {"engine": "docker-28.5"},
+    ]
+    unknown = judge(baselined, item, findings)
+    assert [f["status"] for f in unknown] == [500]
+    recorded = [v for name, v in item.user_properties if name == "schema_mismatch"]
+    assert [(m["kind"], m["status"], m["baseline"]) for m in recorded] == [
+        ("status", 409, True),
+        ("status", 500, False),
+        ("header", 204, True),
+    ]
+    assert [v for name, v in item.user_properties if name == BASELINE_SEEN] == [
+        ("docker-28.5", "schema", 0),
+        ("docker-28.5", "schema", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ("{operation: GET /info, kind: status, reason: r, link: x}", "'status' is a required property"),
+        ("{operation: GET /info, kind: header, reason: r, link: x}", "'path' is a required property"),
+        ("{operation: GET /info, kind: cookie, path: x, reason: r, link: x}", "'cookie' is not one of"),
+    ],
+)
+def test_schema_entries_of_the_new_kinds_are_validated(tmp_path, monkeypatch, entry, problem):
+    (tmp_path / "docker-28.5.yaml").write_text(f"schema:\n- {entry}\n")
+    monkeypatch.setattr(baselines, "BASELINE_DIR", tmp_path)
+    baselines.load_baseline.cache_clear()
+    with pytest.raises(pytest.UsageError, match=problem):
+        baselines.load_baseline("docker-28.5")
+    baselines.load_baseline.cache_clear()
+
+
+def test_the_kinds_of_findings_are_the_kinds_a_baseline_names():
+    schema = json.loads(baselines.SCHEMA_FILE.read_text())
+    assert set(schema["$defs"]["schema"]["properties"]["kind"]["enum"]) == set(KINDS)
+
+
+PHASES = """
+import pytest
+import requests
+
+from fixtures.client.plugin import TRANSCRIPT
+
+
+def conflict(config):
+    response = requests.Response()
+    response.status_code, response._content = 409, b'{"message": "in use"}'
+    response.headers.update({"Content-Type": "application/json", "API-Version": "1.51"})
+    response.request = requests.Request("DELETE", "http://docker.sock/v1.51/containers/a").prepare()
+    config.stash[TRANSCRIPT].record(response, 0.001, label="docker-28.5 unix")
+
+
+@pytest.fixture
+def made_in_setup(pytestconfig):
+    conflict(pytestconfig)
+
+
+def test_call(engine_name, pytestconfig):
+    conflict(pytestconfig)
+
+
+def test_setup(engine_name, made_in_setup):
+    pass
+
+
+@pytest.mark.xfail(strict=True, reason="baseline: fails otherwise")
+def test_expected_failure_that_passes(engine_name, pytestconfig):
+    conflict(pytestconfig)
+"""
+
+
+def test_an_unknown_finding_fails_the_call_errs_the_setup_and_leaves_a_strict_xfail_its_own(
+    pytester, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(baselines, "BASELINE_DIR", tmp_path)  # no baseline: every finding unknown
+    baselines.load_baseline.cache_clear()
+    specs = pytester.mkdir("specs")
+    (specs / "v1.51.yaml").write_text(SPEC_TEXT)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makepyfile(test_phases=PHASES)
+    result = pytester.runpytest(*SUITE_PLUGINS, "-p", "fixtures.scenario.conformity", "--spec-dir", str(specs), "-rA")
+    result.assert_outcomes(failed=2, errors=1)  # the call failed, the set-up erred, the strict xfail XPASSed
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_setup*", "*test_call*", "*[XPASS(strict)]*"])
+    assert "DELETE /containers/{id} 409 (API 1.51) status: expected one of 204, 404, got 409" in result.stdout.str()
+
+
+def test_the_baseline_command_drafts_entries_of_the_new_kinds():
+    from reports import __main__ as cli
+    from tests.test_reports import _results, _test
+
+    status = {"operation": "GET /tasks", "status": 404, "api": "1.51", "path": "", "kind": "status"}
+    header = {**status, "operation": "POST /containers/{id}/attach", "status": 200, "kind": "header"}
+    found = [
+        {**status, "expected": "one of 200, 500", "actual": "404", "baseline": False},
+        {**header, "path": "API-Version", "expected": "present", "actual": "absent", "baseline": False},
+    ]
+    data = _results("docker-28.5", [_test("docker-28.5", "test_a", "Pass", mismatches=found)])
+    entries = cli._new_baseline_entries(data)["docker-28.5"]["schema"]
+    assert [{k: e[k] for k in e if k not in ("reason", "link")} for e in entries] == [
+        {"operation": "GET /tasks", "kind": "status", "status": 404},
+        {"operation": "POST /containers/{id}/attach", "kind": "header", "path": "API-Version"},
+    ]
