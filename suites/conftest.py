@@ -8,7 +8,7 @@ pytest_plugins = [
     "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
     "fixtures.client.plugin",  # the api client per transport, the transcript
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
-    "fixtures.scenario.swarm",  # the two-node swarm (cluster)
+    "fixtures.scenario.swarm",  # the two-node swarm (cluster, swarm_manager)
     "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
