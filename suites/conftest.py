@@ -7,8 +7,8 @@ pytest_plugins = [
     "fixtures.baselines",  # known deviations as strict xfails; unseen entries
     "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
     "fixtures.client.plugin",  # the api client per transport, the transcript
-    "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.scenario.swarm",  # the two-node swarm (cluster, swarm_manager)
+    "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
