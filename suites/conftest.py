@@ -8,8 +8,8 @@ pytest_plugins = [
     "fixtures.engines.plugin",  # engines: sweep, pool, engine x transport parameters
     "fixtures.client.plugin",  # the api client per transport, the transcript
     "fixtures.scenario.conformity",  # every answer against the spec of the version called, judged
+    "fixtures.scenario.swarm",  # the two-node swarm (cluster, swarm_manager)
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
-    "fixtures.scenario.swarm",  # the two-node swarm (cluster)
     "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]

@@ -1,5 +1,6 @@
 """Swarm: the cluster itself (inspect, update, tokens, autolock, unlock, join, leave), secrets and configs; on a
-two-node swarm of the run's own (the engine as manager, a second instance of it as worker)."""
+two-node swarm of the run's own (the engine as manager, a second instance of it as worker). Only the join and leave
+of the worker needs the second node (`cluster`); the rest runs on the manager alone where no worker can join."""
 
 import base64
 import json
@@ -26,7 +27,7 @@ def test_secrets_outside_swarm_mode_are_503(api, made):
     assert "swarm" in refused.json()["message"]
 
 
-def test_swarm_inspect(call, cluster):
+def test_swarm_inspect(call, swarm_manager):
     """GET /swarm: the cluster's ID, its Version and both join tokens."""
     swarm = call("GET /swarm", 200)
     assert swarm["ID"]
@@ -37,7 +38,7 @@ def test_swarm_inspect(call, cluster):
     assert call("GET /info", 200)["Swarm"]["Cluster"]["ID"] == swarm["ID"]
 
 
-def test_swarm_update_with_version(api, call, cluster):
+def test_swarm_update_with_version(api, call, swarm_manager):
     """POST /swarm/update at the current version changes the spec; the now stale version is refused."""
     before = call("GET /swarm", 200)
     spec = {**before["Spec"], "Labels": {"conformance.swarm": "updated"}}
@@ -49,7 +50,7 @@ def test_swarm_update_with_version(api, call, cluster):
     assert call("GET /swarm", 200)["Spec"]["Labels"] == before["Spec"]["Labels"]
 
 
-def test_swarm_update_at_a_stale_version_is_400(api, call, cluster):
+def test_swarm_update_at_a_stale_version_is_400(api, call, swarm_manager):
     """POST /swarm/update at a version that is no longer current is refused as a bad parameter; nothing changes."""
     before = call("GET /swarm", 200)
     swarm_update(call, before["Spec"], before["Version"]["Index"])
@@ -61,7 +62,7 @@ def test_swarm_update_at_a_stale_version_is_400(api, call, cluster):
     assert stale.status_code == 400, stale.text
 
 
-def test_rotate_worker_token(call, cluster):
+def test_rotate_worker_token(call, swarm_manager):
     """rotateWorkerToken=true: the worker token changes, the manager token does not."""
     before = call("GET /swarm", 200)
     swarm_update(call, before["Spec"], before["Version"]["Index"], rotateWorkerToken=True)
@@ -70,7 +71,7 @@ def test_rotate_worker_token(call, cluster):
     assert after["JoinTokens"]["Manager"] == before["JoinTokens"]["Manager"]
 
 
-def test_autolock_and_unlock_key(api, call, cluster):
+def test_autolock_and_unlock_key(api, call, swarm_manager):
     """Autolock on: GET /swarm/unlockkey gives the key; rotateManagerUnlockKey changes it; autolock off again."""
     before = call("GET /swarm", 200)
     locked = {**before["Spec"], "EncryptionConfig": {"AutoLockManagers": True}}
@@ -95,7 +96,7 @@ def test_autolock_and_unlock_key(api, call, cluster):
     assert call("GET /swarm/unlockkey", 200)["UnlockKey"] == ""
 
 
-def test_unlock_of_an_unlocked_manager_is_refused(api, call, cluster):
+def test_unlock_of_an_unlocked_manager_is_refused(api, call, swarm_manager):
     """POST /swarm/unlock with a wrong key on a manager that is not locked is refused; the swarm stays as it was."""
     refused = api.post("/swarm/unlock", json={"UnlockKey": "SWMKEY-1-wrong"})
     assert "not locked" in refused.json()["message"]
@@ -141,7 +142,7 @@ def test_worker_leaves_is_removed_and_joins_again(api, call, worker_call, cluste
     assert call("GET /nodes/{id}", 200, id=joined["NodeID"])["Spec"]["Role"] == "worker"
 
 
-def test_manager_leaves_with_force_and_inits_again(api, call, cluster):
+def test_manager_leaves_with_force_and_inits_again(api, call, swarm_manager):
     """A manager's POST /swarm/leave is refused without force (503) and done with it; POST /swarm/init again."""
     refused = api.post("/swarm/leave", timeout=60)
     assert refused.status_code == 503, refused.text
@@ -153,14 +154,14 @@ def test_manager_leaves_with_force_and_inits_again(api, call, cluster):
     node = call(
         "POST /swarm/init",
         200,
-        json={"ListenAddr": "0.0.0.0:2377", "AdvertiseAddr": cluster.manager_address},
+        json={"ListenAddr": "0.0.0.0:2377", "AdvertiseAddr": swarm_manager.manager_address},
         timeout=60,
     )
     assert call("GET /info", 200)["Swarm"]["NodeID"] == node
     assert [n["ID"] for n in call("GET /nodes", 200)] == [node]
 
 
-def test_secret_create_list_inspect_delete(api, cluster, made, call):
+def test_secret_create_list_inspect_delete(api, swarm_manager, made, call):
     """POST /secrets/create 201; listed; inspect never returns the data; DELETE 204, then 404."""
     name = made.name("secret")
     secret = made.secret(b"s3cr3t value", name)
@@ -175,7 +176,7 @@ def test_secret_create_list_inspect_delete(api, cluster, made, call):
     assert api.get(f"/secrets/{secret}").status_code == 404
 
 
-def test_secret_update_labels_only(api, cluster, made, call):
+def test_secret_update_labels_only(api, swarm_manager, made, call):
     """POST /secrets/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("secret")
     secret = made.secret(b"s3cr3t value", name)
@@ -193,7 +194,7 @@ def test_secret_update_labels_only(api, cluster, made, call):
     assert "only updates to Labels are allowed" in refused.json()["message"]
 
 
-def test_config_data_round_trips(api, cluster, made, call):
+def test_config_data_round_trips(api, swarm_manager, made, call):
     """POST /configs/create 201; inspect returns the data as sent; DELETE 204, then 404."""
     name = made.name("config")
     config = made.config(b"key = value\n", name)
@@ -205,7 +206,7 @@ def test_config_data_round_trips(api, cluster, made, call):
     assert api.get(f"/configs/{config}").status_code == 404
 
 
-def test_config_update_labels_only(api, cluster, made, call):
+def test_config_update_labels_only(api, swarm_manager, made, call):
     """POST /configs/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("config")
     config = made.config(b"key = value\n", name)
@@ -223,7 +224,7 @@ def test_config_update_labels_only(api, cluster, made, call):
     assert "only updates to Labels are allowed" in refused.json()["message"]
 
 
-def test_duplicate_secret_name_is_409(api, cluster, made):
+def test_duplicate_secret_name_is_409(api, swarm_manager, made):
     """POST /secrets/create with a name in use: 409 with a message."""
     name = made.name("secret")
     made.secret(b"one", name)

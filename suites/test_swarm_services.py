@@ -1,5 +1,6 @@
 """Swarm services and tasks on a two-node swarm of the run's own: create (replicated, global, replicated job),
-list, inspect, update, rollback, logs, delete; tasks listed, inspected, their logs; secrets and configs mounted."""
+list, inspect, update, rollback, logs, delete; tasks listed, inspected, their logs; secrets and configs mounted.
+The flows that place tasks on both nodes take `cluster`; the rest run on the manager alone where no worker can join."""
 
 import base64
 import json
@@ -50,7 +51,7 @@ def test_replicated_service_runs_a_task_on_each_node(api, call, made, cluster):
     assert all(t["ServiceID"] == service for t in tasks)
 
 
-def test_services_list_filters(call, made, cluster):
+def test_services_list_filters(call, made, swarm_manager):
     """GET /services filters by id, name, label and mode."""
     replicated = made.service(Mode={"Replicated": {"Replicas": 0}}, Labels={"conformance.kind": "replicated"})
     global_ = made.service(Mode={"Global": {}}, Labels={"conformance.kind": "global"})
@@ -76,7 +77,7 @@ def test_global_service_runs_one_task_per_node(call, made, cluster):
 
 
 @pytest.mark.requires_api("1.41")
-def test_replicated_job_completes(call, made, cluster):
+def test_replicated_job_completes(call, made, swarm_manager):
     """A replicated job runs its task to completion (state complete) and records the job's iteration."""
     service = made.service(["true"], Mode={"ReplicatedJob": {"MaxConcurrent": 1, "TotalCompletions": 1}})
     tasks = until(
@@ -94,7 +95,7 @@ def test_replicated_job_completes(call, made, cluster):
     assert "JobIteration" in job and job["LastExecution"]
 
 
-def test_update_rolls_tasks(call, made, cluster):
+def test_update_rolls_tasks(call, made, swarm_manager):
     """POST /services/{id}/update at its version: an env change replaces the tasks with ones of the new env."""
     # both tasks at once (the default replaces one after the other)
     service = made.service(Mode={"Replicated": {"Replicas": 2}}, UpdateConfig={"Parallelism": 2})
@@ -118,7 +119,7 @@ def test_update_rolls_tasks(call, made, cluster):
     assert after["PreviousSpec"]["TaskTemplate"]["ContainerSpec"].get("Env") is None
 
 
-def test_update_at_a_stale_version_is_400(api, call, made, cluster):
+def test_update_at_a_stale_version_is_400(api, call, made, swarm_manager):
     """POST /services/{id}/update at a version that is no longer current is refused as a bad parameter."""
     service = made.service(Mode={"Replicated": {"Replicas": 0}})
     before = call("GET /services/{id}", 200, id=service)
@@ -137,7 +138,7 @@ def test_update_at_a_stale_version_is_400(api, call, made, cluster):
     assert stale.status_code == 400, stale.text
 
 
-def test_rollback_restores_the_previous_spec(call, made, cluster):
+def test_rollback_restores_the_previous_spec(call, made, swarm_manager):
     """POST /services/{id}/update with rollback=previous: the previous spec returns."""
     service = made.service(Mode={"Replicated": {"Replicas": 1}})
     first = call("GET /services/{id}", 200, id=service)
@@ -206,7 +207,7 @@ def test_tasks_list_filters_and_inspect(call, made, cluster):
     assert task["Spec"]["ContainerSpec"]["Image"].startswith("alpine")
 
 
-def test_delete_service_removes_its_tasks(api, call, made, cluster):
+def test_delete_service_removes_its_tasks(api, call, made, swarm_manager):
     """DELETE /services/{id}: inspect answers 404 and its tasks go."""
     service = made.service(Mode={"Replicated": {"Replicas": 2}})
     running_tasks(call, service, 2)
@@ -223,7 +224,7 @@ def test_delete_service_removes_its_tasks(api, call, made, cluster):
     assert api.get("/tasks", params={"filters": json.dumps({"service": [service]})}).status_code == 404
 
 
-def test_service_mounts_a_secret_and_a_config(api, call, made, cluster):
+def test_service_mounts_a_secret_and_a_config(api, call, made, swarm_manager):
     """A service's task reads its secret under /run/secrets and its config at the target named (exec)."""
     secret = made.secret(b"secret for the task")
     config = made.config(b"config for the task")
