@@ -239,9 +239,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "engines": engines,
         "tests": tests,
         "shapes": shapes,
-        "errata": sorted({e.id for v in versions for e in applicable(v)}),
+        "errata": _errata_applied(versions, _spec_dir(config)),
         "versions": versions,
         "specs": _spec_sources(versions, _spec_dir(config)),
+        "spec_fallbacks": _spec_fallbacks(versions, _spec_dir(config)),
         "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
     config.stash[RESULTS] = data
@@ -273,6 +274,20 @@ def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
         except SpecUnavailable as error:
             sources[version] = f"unavailable: {error}"
     return sources
+
+
+def _errata_applied(versions: list[str], spec_dir) -> list[str]:
+    """The errata of the specs the versions were judged with."""
+    from openapi.specs import judged_with
+
+    return sorted({e.id for v in versions for e in applicable(judged_with(v, spec_dir))})
+
+
+def _spec_fallbacks(versions: list[str], spec_dir) -> list[str]:
+    """ "API 1.52 judged with the 1.51 spec" for each version newer than every spec held."""
+    from openapi.specs import fallback_note
+
+    return [note for note in (fallback_note(version, spec_dir) for version in versions) if note]
 
 
 def _shorten_environment(config: pytest.Config, data: dict) -> None:
@@ -319,10 +334,13 @@ def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("engines")
     for name, engine in data["engines"].items():
         terminalreporter.write_line(
-            f"{name}: {engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
+            f"{name}{' (' + engine['description'] + ')' if engine.get('description') else ''}: "
+            f"{engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
             f"{engine['image'] or 'external'} profile={engine['profile']} ready={engine['ready_seconds'] or 0:.2f} s "
             f"baseline={engine.get('baseline') or 'none'}"
         )
+    for note in data.get("spec_fallbacks", []):
+        terminalreporter.write_line(f"{note}: no newer spec is held (python -m openapi fetch --release brings one)")
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)
