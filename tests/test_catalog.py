@@ -34,6 +34,7 @@ def test_podman_6_1_comes_from_experimental_with_its_networking_pinned_there():
     assert recipe.suite == "experimental"
     assert set(recipe.pinned) == {"podman", "netavark", "golang-github-containers-common"}
     assert engine_spec("podman-5.8").recipe.pinned == ()
+    assert engine_spec("podman-6.1").scratch_dirs == ("/var/tmp",)  # its builds mount an overlay there
 
 
 def test_the_floor_engine_is_docker_28_5_started_with_docker_29s_minimum():
