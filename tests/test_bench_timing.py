@@ -2,6 +2,7 @@
 
 import json
 
+from fixtures.engines.catalog import ENGINES
 from perf import bench, timing
 
 A = "suites/test_system.py::test_ping[docker-28.5-unix]"
@@ -69,8 +70,6 @@ def test_a_run_on_other_than_two_workers_does_not_speak_for_the_n2_target():
 
 
 def test_only_a_run_of_every_catalog_engine_speaks_for_the_matrix_target():
-    from fixtures.engines.catalog import ENGINES
-
     analysis = timing.analyse(_results(wall_s=500.0), TRANSCRIPT.splitlines())
     analysis["engines"] = sorted(ENGINES)
     assert timing.run_figures(analysis)["matrix_all_engines_s"] == 500.0
