@@ -224,6 +224,8 @@ def test_the_default_pairs_are_the_docker_chain_and_everything_to_the_newest_doc
         ("docker-20.10", "docker-28.5"),
         ("podman-5.8", "docker-28.5"),
     ]
+    with_floor = upgrade.default_pairs(["docker-28.5-floor-1.44", "docker-26.1", "docker-28.5"])
+    assert with_floor == [("docker-26.1", "docker-28.5"), ("docker-28.5-floor-1.44", "docker-28.5")]
 
 
 @pytest.mark.parametrize(
