@@ -13,6 +13,11 @@ it. The spec of an API version comes from, in this order:
    download brings every version; Debian's mirror answers where GitHub does not).
 Every spec is reported by where it came from, a cached one by its original source. Upstream spec
 files are never part of this repository.
+
+Versions newer than the set: `python -m openapi fetch --release 29.0.0` (where GitHub answers) brings the
+specs a later moby release adds beyond the set, pinned by their own sums (release/29.0.0/v1.52.yaml in
+SHA256SUMS), into the cache, and runs use them from there. An engine whose API version is above the newest
+spec held is judged against the newest there is (load_spec, judged_with), and the results say so.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from openapi import debian
 from openapi.errata import apply_errata
 
 SPEC_RELEASE = "28.5.2"  # the moby release whose docs/api specs are the suite's spec set
-GITHUB = "https://raw.githubusercontent.com/moby/moby/v{release}/{path}"
+GITHUB = "https://raw.githubusercontent.com/moby/moby/{tag}/{path}"
 SUMS_FILE = Path(__file__).parent / "SHA256SUMS"
 CACHE_ROOT = Path(
     os.environ.get("CONFORMANCE_CACHE_DIR")
@@ -64,6 +69,49 @@ def set_versions() -> list[str]:
     return sorted(versions, key=Version)
 
 
+def release_sets() -> dict[str, dict[str, str]]:
+    """Release -> {v1.NN.yaml: sha256}: the specs later moby releases add beyond the set, as SHA256SUMS pins them."""
+    sets: dict[str, dict[str, str]] = {}
+    for name, digest in pinned_sums().items():
+        if name.startswith("release/"):
+            _, release, file = name.split("/")
+            sets.setdefault(release, {})[file] = digest
+    return sets
+
+
+def _fetched_release_spec(name: str) -> tuple[str, str] | None:
+    """A spec of a release set, when `python -m openapi fetch --release` brought it into the cache (newest first)."""
+    for release in sorted(release_sets(), key=Version, reverse=True):
+        expected = release_sets()[release].get(name)
+        cached = _cached(CACHE_ROOT / "openapi" / f"v{release}" / name, expected) if expected else None
+        if cached:
+            return cached
+    return None
+
+
+def held_versions(spec_dir: Path | None = None) -> list[str]:
+    """The API versions a run can judge with, oldest first: the set's, the fetched release sets', --spec-dir's."""
+    versions = set(set_versions())
+    fetched = {name for files in release_sets().values() for name in files if _fetched_release_spec(name)}
+    versions.update(name[1:-5] for name in fetched)
+    spec_dir = spec_dir or spec_dir_setting()
+    if spec_dir and spec_dir.is_dir():
+        versions.update(path.name[1:-5] for path in spec_dir.glob("v1.*.yaml"))
+    return sorted(versions, key=Version)
+
+
+def judged_with(version: str, spec_dir: Path | None = None) -> str:
+    """The spec version an API version is judged with: its own, or the newest held where it is newer than all."""
+    newest = held_versions(spec_dir)[-1]
+    return newest if Version(version) > Version(newest) else version
+
+
+def fallback_note(version: str, spec_dir: Path | None = None) -> str | None:
+    """ "API 1.52 judged with the 1.51 spec" where the version is newer than every spec held, else None."""
+    judged = judged_with(version, spec_dir)
+    return None if judged == version else f"API {version} judged with the {judged} spec"
+
+
 def spec_dir_setting() -> Path | None:
     configured = os.environ.get("CONFORMANCE_SPEC_DIR")
     return Path(configured) if configured else None
@@ -77,6 +125,9 @@ def spec_text(version: str, spec_dir: Path | None = None) -> tuple[str, str]:
         return (spec_dir / name).read_text(), str(spec_dir / name)
     expected = pinned_sums().get(name)
     if not expected:
+        fetched = _fetched_release_spec(name)
+        if fetched:
+            return fetched
         raise SpecUnavailable(
             f"API {version} is not in the suite's spec set (moby v{SPEC_RELEASE}: API "
             f"{set_versions()[0]} to {set_versions()[-1]}): give a directory holding {name} "
@@ -97,6 +148,21 @@ def spec_text(version: str, spec_dir: Path | None = None) -> tuple[str, str]:
                 f"{what}cannot get the spec of API {version} ({github}; {from_debian}): "
                 f"give a directory holding {name} with --spec-dir or CONFORMANCE_SPEC_DIR"
             ) from None
+
+
+def fetch_release_set(release: str) -> dict[str, str]:
+    """The specs RELEASE adds beyond the set ({v1.NN.yaml: source}), from GitHub into the cache; runs use them."""
+    files = release_sets().get(release)
+    if not files:
+        pinned = ", ".join(sorted(release_sets(), key=Version)) or "none"
+        raise SpecUnavailable(f"no spec set of moby {release} is pinned in {SUMS_FILE.name} (pinned: {pinned})")
+    cache = CACHE_ROOT / "openapi" / f"v{release}"
+    sources = {}
+    for name, expected in sorted(files.items()):
+        cached = _cached(cache / name, expected)
+        # moby keeps the specs in api/docs/ from Docker 29 on (docs/api/ before)
+        sources[name] = (cached or _fetch_from_github(f"api/docs/{name}", expected, cache / name, release))[1]
+    return sources
 
 
 def release_spec_text(release: str) -> tuple[str, str]:
@@ -138,10 +204,15 @@ def _cached(path: Path, expected: str) -> tuple[str, str] | None:
 _UNREACHABLE: dict[str, str] = {}  # source -> why it failed, so that a run asks an unreachable host once
 
 
+def moby_tag(release: str) -> str:
+    """moby's git tag of an engine release: v28.5.2, then docker-v29.0.0 from Docker 29 on."""
+    return f"docker-v{release}" if Version(release) >= Version("29") else f"v{release}"
+
+
 def _fetch_from_github(path: str, expected: str, cache: Path, release: str = SPEC_RELEASE) -> tuple[str, str]:
     if "github" in _UNREACHABLE:
         raise SpecUnavailable(f"GitHub: {_UNREACHABLE['github']}")
-    url = GITHUB.format(release=release, path=path)
+    url = GITHUB.format(tag=moby_tag(release), path=path)
     try:
         response = requests.get(url, timeout=DOWNLOAD_TIMEOUT)
         response.raise_for_status()
@@ -204,7 +275,8 @@ def parsed(text: str) -> dict:
 @functools.cache
 def load_spec(version: str, spec_dir: Path | None = None) -> dict:
     """The spec of an API version as a dict, errata applied, status codes as strings."""
-    text, source = spec_text(version, spec_dir)
+    judged = judged_with(version, spec_dir)
+    text, source = spec_text(judged, spec_dir)
     try:
         spec = parsed(text)
     except yaml.YAMLError as error:
@@ -214,4 +286,5 @@ def load_spec(version: str, spec_dir: Path | None = None) -> dict:
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
     spec["x-source"] = source
-    return apply_errata(spec, version)
+    spec["x-judged-with"] = judged  # the spec's own version: older than VERSION when none newer is held
+    return apply_errata(spec, judged)

@@ -16,7 +16,7 @@ import pytest
 
 from openapi.errata import applicable
 from openapi.shapes import fold
-from openapi.specs import SpecUnavailable, load_spec, set_versions
+from openapi.specs import SpecUnavailable, fallback_note, judged_with, load_spec, set_versions
 from reports import contract, coverage, drift, html, results, verdict
 
 AREAS = (
@@ -265,9 +265,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "engines": engines,
         "tests": tests,
         "shapes": shapes,
-        "errata": sorted({e.id for v in versions for e in applicable(v)}),
+        "errata": _errata_applied(versions, _spec_dir(config)),
         "versions": versions,
         "specs": _spec_sources(versions, _spec_dir(config)),
+        "spec_fallbacks": _spec_fallbacks(versions, _spec_dir(config)),
         "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
     data["spec_shapes"] = drift.spec_shapes(data, lambda version: load_spec(version, _spec_dir(config)))
@@ -295,6 +296,16 @@ def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
         except SpecUnavailable as error:
             sources[version] = f"unavailable: {error}"
     return sources
+
+
+def _errata_applied(versions: list[str], spec_dir) -> list[str]:
+    """The errata of the specs the versions were judged with."""
+    return sorted({e.id for v in versions for e in applicable(judged_with(v, spec_dir))})
+
+
+def _spec_fallbacks(versions: list[str], spec_dir) -> list[str]:
+    """ "API 1.52 judged with the 1.51 spec" for each version newer than every spec held."""
+    return [note for note in (fallback_note(version, spec_dir) for version in versions) if note]
 
 
 def _shorten_environment(config: pytest.Config, data: dict) -> None:
@@ -341,10 +352,13 @@ def _engines_summary(terminalreporter, data: dict) -> None:
     terminalreporter.section("engines")
     for name, engine in data["engines"].items():
         terminalreporter.write_line(
-            f"{name}: {engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
+            f"{name}{' (' + engine['description'] + ')' if engine.get('description') else ''}: "
+            f"{engine['version']} (API {engine['api_version']}, min {engine['min_api_version']}) "
             f"{engine['image'] or 'external'} profile={engine['profile']} ready={engine['ready_seconds'] or 0:.2f} s "
             f"baseline={engine.get('baseline') or 'none'}"
         )
+    for note in data.get("spec_fallbacks", []):
+        terminalreporter.write_line(f"{note}: no newer spec is held (python -m openapi fetch --release brings one)")
     terminalreporter.section("conformance (passed/total by engine and area)")
     for line in html.matrix_text(data):
         terminalreporter.write_line(line)

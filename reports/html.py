@@ -113,6 +113,7 @@ def _engines_data(results: dict) -> list[dict]:
     return [
         {
             "name": name,
+            "description": e.get("description") or "",
             "version": e.get("version"),
             "api": f"{e.get('api_version')} ({e.get('min_api_version')})",
             "platform": f"{e.get('os')}/{e.get('arch')}",
@@ -495,7 +496,7 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
         "coverage": _coverage_data(results),
         "verdict": _verdict_data(results),
         "matrix": _matrix_data(results),
-        "engines": _engines_data(results),
+        "engines": {"rows": _engines_data(results), "spec_fallbacks": results.get("spec_fallbacks", [])},
         "flows": _flows_data(results),
         "failures": _failures_data(results),
         "fuzz": _fuzz_data(results),

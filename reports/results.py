@@ -1,7 +1,8 @@
 """The JSON results of a run: who the engines were and what every test found.
 
 {"format": 1, "run": {...}, "engines": {NAME: identity}, "tests": [test], "shapes": [shape],
- "errata": [erratum id], "versions": [API versions involved], "specs": {API version: where its spec came from}}
+ "errata": [erratum id], "versions": [API versions involved], "specs": {API version: where its spec came from},
+ "spec_fallbacks": ["API 1.52 judged with the 1.51 spec", for versions newer than every spec held]}
 
 test:  {id, engine, transport, area, flow, api_version, status, known, message, duration,
         schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
@@ -185,6 +186,7 @@ def merge(parts: list[dict]) -> dict:
         "errata": [],
         "versions": [],
         "specs": {},
+        "spec_fallbacks": [],
     }
     tests: dict[str, dict] = {}
     shapes: dict[tuple, dict] = {}
@@ -194,6 +196,7 @@ def merge(parts: list[dict]) -> dict:
         merged["engines"].update(part["engines"])
         merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
+        merged["spec_fallbacks"] = sorted(set(merged["spec_fallbacks"]) | set(part.get("spec_fallbacks", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])), key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
     merged["coverage"] = combine([p.get("coverage") for p in parts])

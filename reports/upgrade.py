@@ -17,6 +17,7 @@ The gate (reports/compare.py) takes its removed, retyped and added fields from h
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -271,9 +272,19 @@ def spec_files(spec_dir: Path | None, specs: dict[str, str]) -> Callable[[str], 
     return load
 
 
+DOCKER_RELEASE = re.compile(r"docker-(\d+(?:\.\d+)+)")  # an engine named by its release alone
+
+
+def docker_chain(engines: list[str]) -> list[str]:
+    """The Docker engines named by their release alone, oldest first: the upgrade chain (a release started
+    otherwise, e.g. docker-28.5-floor-1.44, is one of the other engines)."""
+    releases = {e: found.group(1) for e in engines if (found := DOCKER_RELEASE.fullmatch(e))}
+    return sorted(releases, key=lambda e: Version(releases[e]))
+
+
 def default_pairs(engines: list[str]) -> list[tuple[str, str]]:
     """Each docker engine to the next, and each other engine to the newest docker engine."""
-    docker = sorted((e for e in engines if e.startswith("docker-")), key=lambda e: Version(e.split("-", 1)[1]))
+    docker = docker_chain(engines)
     pairs = list(zip(docker, docker[1:], strict=False))
     if docker:
         pairs += [(e, docker[-1]) for e in sorted(engines) if e != docker[-1] and (e, docker[-1]) not in pairs]
@@ -314,7 +325,7 @@ def documented_word(documented: bool | None) -> str:
 
 def engine_groups(engines: list[str]) -> list[tuple[str, list[str]]]:
     """The Docker upgrade chain (oldest first), apart from the newest Docker against every other engine."""
-    docker = sorted((e for e in engines if e.startswith("docker-")), key=lambda e: Version(e.split("-", 1)[1]))
+    docker = docker_chain(engines)
     others = sorted(e for e in engines if e not in docker)
     groups = [("the Docker upgrade chain", docker), ("Docker against the others", docker[-1:] + others)]
     return [(title, group) for title, group in groups if len(group) > 1]

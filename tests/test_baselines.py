@@ -220,3 +220,42 @@ def test_the_baselines_have_no_spec_entry_an_erratum_corrects():
     baselines.load_baseline.cache_clear()
     for name in baselines.baseline_names():
         baselines.load_baseline(name)  # raises a UsageError naming the entry and the erratum
+
+
+def test_a_baseline_that_extends_another_has_its_entries_first_then_its_own(baseline_engine, tmp_path):
+    (tmp_path / "docker-28.5-floor-1.44.yaml").write_text(
+        "extends: docker-28.5\ntests:\n- {test: test_versions.py::test_x, reason: floor, link: z}\n"
+    )
+    merged, parent = baselines.load_baseline("docker-28.5-floor-1.44"), baselines.load_baseline("docker-28.5")
+    assert merged["tests"] == [*parent["tests"], {"test": "test_versions.py::test_x", "reason": "floor", "link": "z"}]
+    assert merged["schema"] == parent["schema"] and merged["fuzz"] == parent["fuzz"]
+    assert "extends" not in merged
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"a": "extends: nowhere\n"}, r"a.yaml: extends 'nowhere': name a baseline"),
+        ({"a": "extends: b\n", "b": "extends: a\n"}, r"extends 'a' makes a cycle"),
+        ({"a": "extends: a\n"}, r"extends 'a' makes a cycle"),
+        ({"a": "extends: b\n", "b": "tests:\n- {test: t, reason: r}\n"}, r"b.yaml: tests/0 \(t\): 'link' is a"),
+        ({"a": "extends: [b]\n"}, r"a.yaml: extends: \['b'\] is not of type 'string'"),
+    ],
+)
+def test_a_bad_extends_stops_the_run_in_one_line(tmp_path, monkeypatch, files, message):
+    for name, text in files.items():
+        (tmp_path / f"{name}.yaml").write_text(text)
+    monkeypatch.setattr(baselines, "BASELINE_DIR", tmp_path)
+    baselines.load_baseline.cache_clear()
+    try:
+        with pytest.raises(pytest.UsageError, match=message):
+            baselines.load_baseline("a")
+    finally:
+        baselines.load_baseline.cache_clear()
+
+
+def test_every_catalog_baseline_loads_with_what_it_extends():
+    baselines.load_baseline.cache_clear()
+    floor, plain = baselines.load_baseline("docker-28.5-floor-1.44"), baselines.load_baseline("docker-28.5")
+    for section in ("tests", "schema", "fuzz"):
+        assert floor[section][: len(plain[section])] == plain[section]

@@ -2,6 +2,7 @@
 
 import json
 
+from fixtures.engines.catalog import ENGINES
 from perf import bench, timing
 from reports.contract import format_line, parse_line
 
@@ -67,6 +68,14 @@ def test_a_run_on_other_than_two_workers_does_not_speak_for_the_n2_target():
     analysis = timing.analyse(_results(wall_s=50.0, workers=0), TRANSCRIPT.splitlines())
     analysis["transports"] = ["tcp", "tls", "unix"]
     assert "suites_docker-28.5_3_transports_n2_s" not in timing.run_figures(analysis)
+
+
+def test_only_a_run_of_every_catalog_engine_speaks_for_the_matrix_target():
+    analysis = timing.analyse(_results(wall_s=500.0), TRANSCRIPT.splitlines())
+    analysis["engines"] = sorted(ENGINES)
+    assert timing.run_figures(analysis)["matrix_all_engines_s"] == 500.0
+    analysis["engines"] = sorted(ENGINES)[:-1]
+    assert "matrix_all_engines_s" not in timing.run_figures(analysis)
 
 
 def test_bench_analyses_a_run_made_before(tmp_path, capsys):

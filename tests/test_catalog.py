@@ -14,11 +14,35 @@ from fixtures.engines.catalog import (
 
 
 def test_known_engines_have_recipes_and_expected_versions():
-    assert set(ENGINES) == {"docker-20.10", "docker-26.1", "docker-28.5", "podman-4.3", "podman-5.4", "podman-5.8"}
+    assert set(ENGINES) == {
+        "docker-20.10",
+        "docker-26.1",
+        "docker-28.5",
+        "docker-28.5-floor-1.44",
+        "podman-4.3",
+        "podman-5.4",
+        "podman-5.8",
+        "podman-6.1",
+    }
     assert engine_spec("docker-26.1").recipe.suite == "trixie"
     assert (engine_spec("docker-28.5").version, engine_spec("docker-28.5").api_version) == ("28.5.2", "1.51")
     assert set(engine_spec("podman-5.8").unsupported) == {"plugins", "swarm", "session"}
     assert engine_spec("podman-5.8").data_dir == "/var/lib/containers"
+
+
+def test_podman_6_1_comes_from_experimental_with_its_networking_pinned_there():
+    recipe = engine_spec("podman-6.1").recipe
+    assert recipe.suite == "experimental"
+    assert set(recipe.pinned) == {"podman", "netavark", "golang-github-containers-common"}
+    assert engine_spec("podman-5.8").recipe.pinned == ()
+    assert engine_spec("podman-6.1").scratch_dirs == ("/var/tmp",)  # its builds mount an overlay there
+
+
+def test_the_floor_engine_is_docker_28_5_started_with_docker_29s_minimum():
+    floor, plain = engine_spec("docker-28.5-floor-1.44"), engine_spec("docker-28.5")
+    assert floor.recipe == plain.recipe  # the same image: no build of its own
+    assert dict(floor.environment) == {"DOCKER_MIN_API_VERSION": "1.44"} and plain.environment == ()
+    assert floor.description == "Docker 29's API floor on docker-28.5"
 
 
 def test_official_image_names_its_version():

@@ -69,6 +69,11 @@ def test_the_engines_view_keeps_the_docker_chain_apart_and_names_each_api_versio
         ("the Docker upgrade chain", ["docker-20.10", "docker-26.1", "docker-28.5"]),
         ("Docker against the others", ["docker-28.5", "podman-4.3", "podman-5.8"]),
     ]
+    assert upgrade.engine_groups(["docker-28.5-floor-1.44", "docker-28.5", "docker-26.1"]) == [
+        ("the Docker upgrade chain", ["docker-26.1", "docker-28.5"]),
+        ("Docker against the others", ["docker-28.5", "docker-28.5-floor-1.44"]),
+    ]
+    assert upgrade.engine_groups(["docker-28.5-floor-1.44"]) == []  # a run of it alone: nothing to compare
     between_engines = html.drift_views(RESULTS).split("<h3>2.")[0]
     assert "docker-26.1 @ API 1.45" in between_engines and between_engines.count("/*/VirtualSize") == 1
 

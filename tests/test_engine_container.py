@@ -105,3 +105,11 @@ def test_a_container_never_created_has_nothing_to_stop():
     assert host.api.removed == []
     with pytest.raises(EngineStartError, match="not started"):
         container.get_wrapped_container()
+
+
+def test_the_daemon_gets_the_environment_its_engine_names():
+    host = _host()
+    container = _container(host, PROFILES[1])
+    container.environment = {"DOCKER_MIN_API_VERSION": "1.44"}
+    container.start()
+    assert host.api.created["environment"] == {"DOCKER_MIN_API_VERSION": "1.44"}

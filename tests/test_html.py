@@ -179,3 +179,12 @@ def test_the_engine_vs_spec_view_shows_new_mismatches_and_folds_known_ones_into_
     assert "(3 places: 1 new, 2 known)" in page
     assert "/New" in page and "/A" not in page, "known places are counted, not listed"
     assert "2 known mismatches" in page
+
+
+def test_the_engines_section_says_once_which_api_was_judged_with_an_older_spec():
+    data = _results("external", [_test("external", "test_ping", "Pass", area="system")])
+    data["spec_fallbacks"] = ["API 1.52 judged with the 1.51 spec"]
+    data["engines"]["external"]["description"] = "Docker 29"
+    sections = html.report_sections(data)
+    assert sections.count("API 1.52 judged with the 1.51 spec") == 1
+    assert "Docker 29" in sections

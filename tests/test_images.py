@@ -32,6 +32,17 @@ def test_extract_variant_uses_extract_hooks():
     assert command[-3:] == ["bookworm", "out.tar", images.MIRROR]
 
 
+def test_a_partial_suite_comes_with_its_base_suite_and_pins_only_the_recipes_packages_there():
+    command = images._mmdebstrap_command(ENGINES["podman-6.1"].recipe, "out.tar")
+    mirror = images.MIRROR
+    assert command[-4:] == ["sid", "out.tar", f"deb {mirror} sid main", f"deb {mirror} experimental main"]
+    (hook,) = [arg for arg in command if arg.startswith("--setup-hook=")]
+    assert "/etc/apt/preferences.d/" in hook
+    for package in ("podman", "netavark", "golang-github-containers-common"):
+        assert f"Package: {package}\nPin: release a=experimental\nPin-Priority: 990" in hook
+    assert "Package: runc" not in hook  # what experimental lacks, or need not give, comes from sid
+
+
 def test_engine_recipe_copies_its_entrypoint():
     command = images._mmdebstrap_command(ENGINES["docker-20.10"].recipe, "out.tar")
     assert any("upload" in arg and arg.endswith("/usr/local/bin/engine-entrypoint") for arg in command)

@@ -143,3 +143,76 @@ def test_a_spec_is_parsed_once_then_read_from_the_parsed_cache(tmp_path, monkeyp
     monkeypatch.undo()
     monkeypatch.setattr(specs, "PARSED_CACHE", tmp_path / "parsed")
     assert specs.parsed(text) == first  # a damaged copy is parsed again
+
+
+VERSION_SPEC = """swagger: '2.0'
+info: {{version: '{version}'}}
+definitions: {{}}
+paths:
+  /version:
+    get:
+      responses:
+        200:
+          description: OK
+          schema:
+            type: object
+            properties:
+              Version: {{type: string}}
+              ApiVersion: {{type: string}}
+              MinAPIVersion: {{type: string}}
+"""
+
+# An engine newer than the set: Docker 29.0.0's GET /version, its fields as moby's api/swagger.yaml at tag
+# docker-v29.0.0 describes them (SystemVersion), the numbers that release reports.
+DOCKER_29_VERSION = {"Version": "29.0.0", "ApiVersion": "1.52", "MinAPIVersion": "1.44", "Os": "linux"}
+
+
+@pytest.fixture
+def held(offline, tmp_path, monkeypatch):
+    """The set is v1.50 and v1.51, both cached; no release set fetched."""
+    files = {name: VERSION_SPEC.format(version=name[1:-5]).encode() for name in ("v1.50.yaml", "v1.51.yaml")}
+    _pin(monkeypatch, files)
+    monkeypatch.setattr(specs, "CACHE_ROOT", tmp_path / "root")
+    specs.CACHE_DIR.mkdir(parents=True)
+    for name, data in files.items():
+        (specs.CACHE_DIR / name).write_bytes(data)
+    specs.load_spec.cache_clear()
+    yield files
+    specs.load_spec.cache_clear()
+
+
+def test_an_engine_above_the_newest_spec_held_is_judged_with_it_and_the_run_says_so(held):
+    from openapi.validate import mismatches
+    from reports import collect
+
+    assert specs.judged_with("1.52") == "1.51" and specs.judged_with("1.50") == "1.50"
+    spec = specs.load_spec(DOCKER_29_VERSION["ApiVersion"])
+    assert spec["x-judged-with"] == "1.51" and spec["info"]["version"] == "1.51"
+    assert list(mismatches(spec, "GET", "/version", 200, DOCKER_29_VERSION)) == []
+    assert collect._spec_fallbacks(["1.51", "1.52"], None) == ["API 1.52 judged with the 1.51 spec"]
+
+
+def test_a_fetched_release_set_judges_its_own_versions(held, monkeypatch):
+    v152 = VERSION_SPEC.format(version="1.52").encode()
+    _pin(
+        monkeypatch,
+        {**held, "release/29.0.0/v1.52.yaml": v152},
+    )
+    assert specs.judged_with("1.52") == "1.51"  # pinned, not fetched: the run stays with the set
+    (specs.CACHE_ROOT / "openapi" / "v29.0.0").mkdir(parents=True)
+    (specs.CACHE_ROOT / "openapi" / "v29.0.0" / "v1.52.yaml").write_bytes(v152)
+    assert specs.judged_with("1.52") == "1.52" and specs.fallback_note("1.52") is None
+    assert specs.spec_text("1.52")[0] == v152.decode()
+    assert specs.judged_with("1.53") == "1.52"
+
+
+def test_fetching_a_release_set_offline_fails_in_one_line(held, monkeypatch, capsys):
+    from openapi.__main__ import main
+
+    _pin(monkeypatch, {**held, "release/29.0.0/v1.52.yaml": b"x"})
+    assert main(["fetch", "--release", "v29.0.0"]) == 1
+    assert capsys.readouterr().err.strip() == "python -m openapi: GitHub: ConnectionError"
+
+
+def test_moby_tags_its_releases_docker_v_from_29_on():
+    assert (specs.moby_tag("28.5.2"), specs.moby_tag("29.0.0")) == ("v28.5.2", "docker-v29.0.0")

@@ -224,6 +224,8 @@ def test_the_default_pairs_are_the_docker_chain_and_everything_to_the_newest_doc
         ("docker-20.10", "docker-28.5"),
         ("podman-5.8", "docker-28.5"),
     ]
+    with_floor = upgrade.default_pairs(["docker-28.5-floor-1.44", "docker-26.1", "docker-28.5"])
+    assert with_floor == [("docker-26.1", "docker-28.5"), ("docker-28.5-floor-1.44", "docker-28.5")]
 
 
 @pytest.mark.parametrize(
@@ -279,6 +281,7 @@ def test_answers_are_asked_again_at_the_older_engines_versions_once_and_only_whe
 
     assert pinned_versions("1.51", "1.24") == ["1.41", "1.44", "1.45"]
     assert pinned_versions("1.45", "1.24") == ["1.41", "1.44"] and pinned_versions("1.41", "1.24") == []
+    assert pinned_versions("1.51", "1.44") == ["1.44", "1.45"]  # docker-28.5-floor-1.44: none below its floor
     recorded, sent = [], []
     transcript = SimpleNamespace(phase="call", test="t")
     again = AskedAgain(transcript, lambda response, *rest: recorded.append(response.status_code), ["1.41"])
