@@ -16,11 +16,26 @@ import pytest
 from openapi.errata import applicable
 from reports import html, results, verdict
 
-AREAS = ("system", "containers", "images", "networks", "volumes", "exec", "plugins", "swarm", "transports", "fuzz")
+AREAS = (
+    "system",
+    "containers",
+    "images",
+    "networks",
+    "volumes",
+    "exec",
+    "plugins",
+    "swarm",
+    "transports",
+    "clients",
+    "fuzz",
+)
 RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
 _CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
+# what a real client's test records (suites/test_clients.py): who, the API version its paths named, how many
+# requests it sent, the steps it passed or skipped, and the step that failed
+CLIENT_FIELDS = ("client", "client_version", "api_version_sent", "client_requests", "steps", "skipped_steps", "step")
 _STARTED = pytest.StashKey[float]()  # when the run began (epoch seconds), for its wall time
 
 
@@ -189,6 +204,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "curl": props.get("curl"),
         "cause": _cause(report),
         "exchange": props.get("exchange"),
+        **{key: props[key] for key in CLIENT_FIELDS if key in props},
         **(
             {"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
             if "fuzz" in props

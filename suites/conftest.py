@@ -9,6 +9,7 @@ pytest_plugins = [
     "fixtures.client.plugin",  # the api client per transport, the transcript
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.scenario.swarm",  # the two-node swarm (cluster)
+    "fixtures.clients.plugin",  # real clients: --client, their installs, the recording relay
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
 
