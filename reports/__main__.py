@@ -204,8 +204,10 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
         if test["status"] == "Fail" and not test["known"] and not test.get("fuzz"):
             name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
+            client = {"client": f"{test['client']}-{test['client_version']}"} if test.get("client") else {}
             entry = engine["tests"].setdefault(
-                name, {"test": name, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []}
+                (name, *client.values()),
+                {"test": name, **client, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []},
             )
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:

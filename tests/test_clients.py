@@ -1,0 +1,138 @@
+"""The real clients' harness: their table, the step runner, the recording relay, baseline entries per client."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from fixtures.baselines import _client_matches
+from fixtures.clients import install
+from fixtures.clients.relay import Relay
+from fixtures.clients.steps import Step, StepFailed, run_commands, run_script
+
+
+def test_a_name_selects_every_version_and_a_key_one():
+    assert [s.key for s in install.client_spec("docker-cli")] == [
+        "docker-cli-28.5.2",
+        "docker-cli-26.1.5",
+        "docker-cli-20.10.24",
+    ]
+    assert [s.key for s in install.client_spec("docker-py-5.0.3")] == ["docker-py-5.0.3"]
+
+
+def test_an_unknown_client_is_one_line_naming_the_known_ones():
+    with pytest.raises(install.UnknownClient) as error:
+        install.client_spec("podman-remote")
+    assert "\n" not in str(error.value) and "docker-cli-28.5.2" in str(error.value)
+
+
+def test_every_client_comes_from_a_registry_and_plugins_name_their_cli():
+    for spec in install.CLIENTS.values():
+        assert spec.source in install.INSTALLERS
+        assert spec.home.parent == install.CLIENTS_DIR and spec.home.name == spec.key
+        assert not spec.cli or spec.cli in install.CLIENTS
+
+
+def test_the_private_apt_keeps_off_the_hosts_state(tmp_path):
+    env = install._apt_config(tmp_path, "sid")
+    config = Path(env["APT_CONFIG"]).read_text()
+    for setting in ("Dir::Etc", "Dir::State", "Dir::State::status", "Dir::Cache"):
+        assert f'{setting} "{tmp_path}' in config
+    assert f"signed-by={install.KEYRING}" in (tmp_path / "etc/sources.list").read_text()
+
+
+def test_a_client_that_cannot_be_had_names_its_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(install, "CLIENTS_DIR", tmp_path)
+    spec = install.ClientSpec("gone", "1.0", "docker-py", "pypi", ("this-package-does-not-exist-anywhere==0",))
+    monkeypatch.setattr(install.ClientSpec, "home", property(lambda self: tmp_path / self.key))
+    monkeypatch.setitem(
+        install.INSTALLERS,
+        "pypi",
+        lambda s, staging: install._run(s, [sys.executable, "-c", "raise SystemExit('no such package')"]),
+    )
+    with pytest.raises(install.ClientUnavailable, match="this-package-does-not-exist-anywhere==0 from pypi"):
+        install.ensure(spec)
+    assert not list(tmp_path.iterdir())  # the staging directory went with the failure
+
+
+def test_a_failing_step_is_named_with_its_command_and_output(tmp_path):
+    steps = [Step("first", ["true"]), Step("second", ["sh", "-c", "echo broken >&2; exit 3"])]
+    with pytest.raises(StepFailed) as failure:
+        run_commands(steps, {"PATH": "/usr/bin:/bin"}, tmp_path)
+    assert failure.value.step == "second" and "exit 3" in str(failure.value) and "broken" in str(failure.value)
+
+
+def test_a_step_that_hangs_is_stopped_and_named(tmp_path):
+    with pytest.raises(StepFailed, match="(?s)step 'sleeps'.*no end within 1 s"):
+        run_commands([Step("sleeps", ["sleep", "30"], timeout=1)], {"PATH": "/usr/bin:/bin"}, tmp_path)
+
+
+def test_a_script_step_that_hangs_is_named(tmp_path):
+    script = tmp_path / "hangs.py"
+    script.write_text(
+        "import json, time\n"
+        "print(json.dumps({'step': 'one', 'start': True}), flush=True)\n"
+        "print(json.dumps({'step': 'one', 'ok': True}), flush=True)\n"
+        "print(json.dumps({'step': 'two', 'start': True}), flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    with pytest.raises(StepFailed, match="(?s)step 'two'.*no end within 1 s"):
+        run_script([sys.executable, str(script)], {}, tmp_path, step_timeout=1)
+
+
+def test_a_script_step_error_carries_the_call():
+    event = {"step": "images.push", "call": "client.images.push(x)", "error": "APIError: 500"}
+    script = f"import json; print(json.dumps({event!r}))"
+    with pytest.raises(StepFailed, match=r"step 'images.push'.*client.images.push\(x\)\nAPIError: 500"):
+        run_script([sys.executable, "-c", script], {}, Path("."))
+
+
+class _Answer(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = json.dumps({"path": self.path}).encode()  # no final newline: the next answer follows at once
+        self.send_response(404 if "missing" in self.path else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_relay_notes_each_request_with_its_status_and_the_version_sent(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    relay = Relay(f"tcp://127.0.0.1:{server.server_address[1]}", tmp_path)
+    try:
+        host, port = relay.address[6:].split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            for path in ("/_ping", "/v1.44/containers/json", "/v1.44/missing"):  # one connection, kept alive
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                answer = b""
+                while path.encode() not in answer:  # headers and body may come in two reads
+                    answer += sock.recv(65536)
+        assert [e.line() for e in relay.requests()] == [
+            "GET /_ping 200",
+            "GET /v1.44/containers/json 200",
+            "GET /v1.44/missing 404",
+        ]
+        assert relay.api_version_sent() == "1.44"
+    finally:
+        relay.close()
+        server.shutdown()
+
+
+def test_a_baseline_entry_names_a_client_or_all_its_versions():
+    assert _client_matches(None, "docker-cli-28.5.2")
+    assert _client_matches("docker-cli", "docker-cli-28.5.2")
+    assert _client_matches("docker-cli-28.5.2", "docker-cli-28.5.2")
+    assert not _client_matches("docker-cli-26.1.5", "docker-cli-28.5.2")
+    assert not _client_matches("docker-cli", None)
