@@ -54,11 +54,13 @@ def _run(client: ClientSpec, env: dict, target: Target) -> Outcome:
         (plugins / "docker-compose").symlink_to(client.home / CLI_PLUGINS / "docker-compose")
         return run_commands(compose_steps(target, _docker(CLIENTS[client.cli])), env, target.workdir)
     script = HERE / SCRIPTS[client.workflow]
+    arguments = target.workdir / "target.json"  # a file, not an argument: the failure shows the command line
+    arguments.write_text(target.as_json())
     if script.suffix == ".js":
-        command = ["node", str(script), target.as_json()]
+        command = ["node", str(script), str(arguments)]
         env["NODE_PATH"] = str(client.home / "node_modules")
     else:
-        command = [str(client.home / "venv" / "bin" / "python"), str(script), target.as_json()]
+        command = [str(client.home / "venv" / "bin" / "python"), str(script), str(arguments)]
         # testcontainers: its reaper image cannot be pulled here; /.dockerenv would make it poll a gateway
         env.update(TESTCONTAINERS_RYUK_DISABLED="true", TESTCONTAINERS_CONNECTION_MODE="docker_host")
     return run_script(command, env, target.workdir)

@@ -61,6 +61,12 @@ def test_a_client_that_cannot_be_had_names_its_package(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())  # the staging directory went with the failure
 
 
+def test_the_steps_passed_are_recorded_with_their_seconds(tmp_path):
+    outcome = run_commands([Step("first", ["true"]), Step("second", ["true"])], {"PATH": "/usr/bin:/bin"}, tmp_path)
+    assert [name for name, _ in outcome.passed] == ["first", "second"]
+    assert all(0 <= seconds < 5 for _, seconds in outcome.passed)
+
+
 def test_a_failing_step_is_named_with_its_command_and_output(tmp_path):
     steps = [Step("first", ["true"]), Step("second", ["sh", "-c", "echo broken >&2; exit 3"])]
     with pytest.raises(StepFailed) as failure:
