@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import json
 import socket
 import sys
 import threading
@@ -15,6 +14,7 @@ from fixtures.baselines import _client_matches
 from fixtures.clients import install
 from fixtures.clients.relay import Relay
 from fixtures.clients.steps import Step, StepFailed, run_commands, run_script
+from tests.test_client import _KeepAliveHandler
 
 
 def test_a_name_selects_every_version_and_a_key_one():
@@ -99,18 +99,11 @@ def test_a_script_step_error_carries_the_call():
         run_script([sys.executable, "-c", script], {}, Path("."))
 
 
-class _Answer(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Answer(_KeepAliveHandler):
+    """Answers its path as the body, with no final newline: the next answer follows at once."""
 
-    def do_GET(self):
-        body = json.dumps({"path": self.path}).encode()  # no final newline: the next answer follows at once
-        self.send_response(404 if "missing" in self.path else 200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+    def send_response(self, code, message=None):
+        super().send_response(404 if "missing" in self.path else code, message)
 
 
 def test_the_relay_notes_each_request_with_its_status_and_the_version_sent(tmp_path):
