@@ -14,8 +14,8 @@ Writes reports/output/bench.json and prints a table. The headline is each ratio 
   pip cache, an empty spec cache and the first run's images set aside (rebuilt), plus the host engine's
   recorded install; by phase;
 - where the time went (perf/timing.py): per test and area, the engine's time (from the run's transcript)
-  against the test's wall time, the harness share, the slowest tests; and each target of issue 18 with its
-  figure, met or missed and, if missed, the top contributors.
+  against the test's wall time, the harness share, the slowest tests; and each of the benchmark's targets
+  (perf/timing.py) with its figure, met or missed and, if missed, the top contributors.
 
 `--from DIR_OR_RESULTS` analyses a run made before (a conformance or matrix run's results.json and the
 transcripts beside it), e.g. `python -m perf.bench --from reports/output/matrix`, without running anything.
@@ -154,8 +154,9 @@ def _raw_http_client(socket_path: str, path: str):
 
 
 def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
-    """Per request on the unix socket, in microseconds: curl keep-alive, the client through requests' Session
-    (as before issue 18), the client's own path, and what the transcript, curl rendering and schema check add."""
+    """Per request on the unix socket, in microseconds: curl keep-alive, Python's bare http.client, a bare call on
+    the client's requests Session, the client's own path, and what the transcript, curl rendering and schema check
+    add."""
     from fixtures.client.transcript import Transcript
     from openapi.shapes import body_shape
     from openapi.specs import load_spec

@@ -22,7 +22,7 @@ LINE = re.compile(
     r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) \[(\S+) (\S+)\] (.+)$"
 )
 
-# The targets on a 2-core machine: (limit, what it measures, unit).
+# The benchmark's targets on a 2-core machine: (limit, what it measures, unit).
 TARGETS = {
     "suites_docker-28.5_3_transports_n2_s": (45.0, "all scenario suites on docker-28.5, three transports, -n 2", "s"),
     "matrix_six_engines_s": (480.0, "the six-engine matrix (tox -e matrix's pytest), wall", "s"),

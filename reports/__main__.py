@@ -8,18 +8,21 @@ baseline RESULTS.json                                 YAML schema and fuzz entri
 coverage RESULTS.json ...                             scenario-covered and fuzz-reached operations of the spec,
                                                       and those no scenario covers
 history RESULTS.json ... [--out FILE]                 nights in order: each engine's trend on one page
+upgrade RESULTS.json ... [--from A --to B] [--json]    what changes for a client when engine A is upgraded
+                                                      to B (default: the report's pairs)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 import yaml
 
 from openapi.shapes import generalize
-from reports import history, html, results
+from reports import history, html, results, upgrade
 from reports.compare import compare, load_allow, only_engine
 from reports.results import ResultsError
 
@@ -67,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument(
         "--require-all", action="store_true", help="exit 1 when an operation of the spec is not scenario-covered"
     )
+    view = commands.add_parser("upgrade", help="what changes for a client when engine A is upgraded to engine B")
+    view.add_argument("results", nargs="+", help="results files holding both engines (merged)")
+    view.add_argument("--from", dest="old", metavar="A", help="the engine upgraded from (default: every pair)")
+    view.add_argument("--to", dest="new", metavar="B", help="the engine upgraded to")
+    view.add_argument("--json", action="store_true", help="the view as JSON")
+    view.add_argument("--spec-dir", type=Path, help="v1.NN.yaml specs (default: the cache; nothing is downloaded)")
     trend = commands.add_parser("history", help="one page of each engine's trend over runs given in order")
     trend.add_argument("results", nargs="+", help="results files, oldest first")
     trend.add_argument("--out", default="reports/output/history.html")
@@ -119,6 +128,23 @@ def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False
     return 0
 
 
+def _upgrade(paths: list[str], old: str | None, new: str | None, as_json: bool, spec_dir: Path | None) -> int:
+    data = results.merge([results.load(path) for path in paths]) if len(paths) > 1 else results.load(paths[0])
+    engines = sorted(data["engines"])
+    if (old is None) != (new is None):
+        raise ResultsError("give both --from and --to, or neither for every pair of the report")
+    pairs = [(old, new)] if old else upgrade.default_pairs(engines)
+    for engine in {e for pair in pairs for e in pair} - set(engines):
+        raise ResultsError(f"no results of {engine} in {', '.join(paths)}: it holds {', '.join(engines)}")
+    load = upgrade.spec_files(spec_dir, data.get("specs", {}))
+    views = [upgrade.changes(data, a, data, b, load) for a, b in pairs]
+    if as_json:
+        print(json.dumps(views[0] if old else views, indent=1))
+    else:
+        print("\n\n".join("\n".join(upgrade.lines(view)) for view in views))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -129,6 +155,8 @@ def main(argv: list[str]) -> int:
             comparison = compare(old, new, load_allow(args.allow))
             print("\n".join(comparison.lines()))
             return 1 if comparison.gate_fails else 0
+        if args.command == "upgrade":
+            return _upgrade(args.results, args.old, args.new, args.json, args.spec_dir)
         if args.command == "history":
             return _history(args.results, args.out)
         if args.command == "coverage":

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from openapi.errata import applicable
+from openapi.shapes import fold
 from reports import html, results, verdict
 
 AREAS = (
@@ -30,7 +31,7 @@ AREAS = (
     "fuzz",
 )
 RESULTS = pytest.StashKey[dict]()
-_SHAPES = pytest.StashKey[dict]()  # (engine, operation, status, api) -> fields, gathered from the tests' reports
+_SHAPES = pytest.StashKey[dict]()  # results.shape_key -> shape record, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
 _CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
 # what a real client's test records (suites/test_clients.py): who, the API version its paths named, how many
@@ -88,11 +89,10 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
     """Merge the response shapes a test recorded, and take them off its report (JUnit would list them all)."""
     shapes = config.stash[_SHAPES]
     for _, shape in [p for p in report.user_properties if p[0] == "shape"]:
-        key = (shape["engine"], shape["operation"], shape["status"], shape["api"], shape.get("test", ""))
-        fields = shapes.setdefault(key, {})
-        for path, kind in shape["fields"].items():
-            known = fields.get(path, kind)
-            fields[path] = kind if known == kind else "|".join(sorted({*known.split("|"), kind}))
+        key = results.shape_key(shape)
+        fold(
+            shapes.setdefault(key, {k: v for k, v in shape.items() if k not in ("fields", "values", "headers")}), shape
+        )
     for _, calls in [p for p in report.user_properties if p[0] == "calls"]:
         for method, path, status, label, phase in calls:
             engine, _, transport = label.partition(" ")
@@ -224,10 +224,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    shapes = [
-        {"engine": e, "operation": o, "status": s, "api": a, "fields": f, "test": t}
-        for (e, o, s, a, t), f in config.stash[_SHAPES].items()
-    ]
+    shapes = list(config.stash[_SHAPES].values())
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
     tests += results.reach(tests)
     if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:

@@ -2,9 +2,10 @@
 
 Regressions fail the gate unless the allow file accepts them with a reason: a test that passed and
 no longer does, a new harness error, and a response field the baseline run returned that the
-candidate does not return (or returns with another type) in the same operation and status: for
-the clients being protected, a field that disappears is a breaking change even where the spec
-calls it optional. Fixes, added fields and new spec mismatches are printed, not gated.
+candidate does not return (or returns with another type) in its answer to the same request (test,
+operation, query, status; reports/upgrade.py, whose view of the pair this is): for the clients being
+protected, a field that disappears is a breaking change even where the spec calls it optional. Fixes,
+added fields, the upgrade view's other changes and new spec mismatches are printed, not gated.
 
 A field counts as removed only where the candidate returned its parent: a list that came back
 empty has no items to compare, and a removed object is reported once, not once per field in it.
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from openapi.shapes import diff
+from reports import upgrade
 from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
 
 
@@ -34,7 +35,7 @@ class Comparison:
     harness_errors: list[str] = field(default_factory=list)
     fixes: list[str] = field(default_factory=list)
     new_mismatches: list[str] = field(default_factory=list)
-    shape_drift: list[str] = field(default_factory=list)  # fields added: reported, not gated
+    shape_drift: list[str] = field(default_factory=list)  # fields added, other changes: reported, not gated
     removed_fields: list[str] = field(default_factory=list)  # fields removed or retyped: gated
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -63,7 +64,7 @@ class Comparison:
             f"gate: {verdict} ({len(self.regressions)} regressions, {len(self.harness_errors)} new harness "
             f"errors, {len(self.removed_fields)} removed or retyped fields, {len(self.allowed)} allowed, "
             f"{len(self.fixes)} fixes, {len(self.new_mismatches)} new "
-            f"spec mismatches, {len(self.shape_drift)} added fields)"
+            f"spec mismatches, {len(self.shape_drift)} added fields and other changes)"
         )
         return out
 
@@ -161,26 +162,19 @@ def _new_mismatches(baseline: dict, candidate: dict, old_engine: str, new_engine
 
 
 def _shape_drift(baseline: dict, candidate: dict, old_engine: str, new_engine: str) -> tuple[list[str], list[str]]:
-    """(added lines, removed or retyped lines) between the shapes of each engine's own API version."""
-
-    def own(results: dict, engine: str) -> dict[tuple, dict]:
-        version = results["engines"].get(engine, {}).get("api_version")
-        return {
-            (s["operation"], s["status"]): s["fields"]
-            for s in results["shapes"]
-            if s["engine"] == engine and s["api"] == version
-        }
-
-    before, after = own(baseline, old_engine), own(candidate, new_engine)
+    """(drift lines, removed or retyped lines): the upgrade view's changes (reports/upgrade.py), answers to the
+    same request compared (test, operation, query), so both say the same."""
     added, removed = [], []
-    for key in sorted(before.keys() & after.keys()):
-        delta = diff(before[key], after[key])
-        operation = f"{key[0]} {key[1]}"
-        added += [f"{operation} +{p}" for p in delta["added"]]
-        for path in delta["removed"]:
-            parent = path.rsplit("/", 1)[0]
-            if path.endswith("/*") or (parent and parent not in after[key]):
-                continue  # no items to compare (an empty list), or the parent's own line says it
-            removed.append(f"{operation} -{path}: returned by {old_engine} ({before[key][path]}), not by {new_engine}")
-        removed += [f"{operation} {p}: type {a} -> {b}" for p, a, b in delta["changed"]]
+    for entry in upgrade.changes(baseline, old_engine, candidate, new_engine)["changes"]:
+        where = f"{entry['operation']} {entry['status']}" if entry["status"] else entry["operation"]
+        seen = f"; seen in {', '.join(entry['tests'])}" if any(entry["tests"]) else ""
+        kind, subject, before, after = entry["kind"], entry["subject"], entry["before"], entry["after"]
+        if kind == "removed":
+            removed.append(f"{where} -{subject}: returned by {old_engine} ({before}), not by {new_engine}{seen}")
+        elif kind == "retyped":
+            removed.append(f"{where} {subject}: type {before} -> {after}{seen}")
+        elif kind == "added":
+            added.append(f"{where} +{subject}")
+        else:
+            added.append(f"{where} {kind} {subject}: {before or '-'} -> {after or '-'}{seen}")
     return added, removed

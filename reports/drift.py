@@ -1,6 +1,6 @@
 """The four drift views, computed from a run's results (and the specs of the API versions involved).
 
-1. engine drift: per operation, the response shape each engine gave, fields that differ;
+1. engine drift: fields that differ between engines (reports/upgrade.py: engines_view);
 2. API-version drift: per engine and operation, fields that appear, go or change between versions;
 3. spec drift: per operation, the response schemas of the spec versions involved, compared;
 4. spec conformance: where responses disagreed with the spec of the version called.
@@ -14,30 +14,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from openapi.shapes import comparable, diff, schema_shape
-
-
-def engine_drift(results: dict) -> list[dict]:
-    """[{operation, status, test, engines, rows: [(path, {engine: type | None})]}] for answers of one test (the
-    same requests) seen on 2+ engines, each at its own API version."""
-    own = {name: engine.get("api_version") for name, engine in results["engines"].items()}
-    by_operation: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for shape in results["shapes"]:
-        engine, key = shape["engine"], (shape["operation"], shape["status"], shape.get("test", ""))
-        if own.get(engine) in (None, shape["api"]) or engine not in by_operation[key]:
-            by_operation[key][engine] = shape["fields"]
-    views = []
-    for (operation, status, test), fields in sorted(by_operation.items()):
-        if len(fields) < 2:
-            continue
-        engines = sorted(fields)
-        rows = []
-        for path in sorted(set().union(*fields.values())):
-            kinds = {e: fields[e].get(path) for e in engines}
-            if len({comparable(k) if k else None for k in kinds.values()}) > 1:
-                rows.append((path, kinds))
-        views.append({"operation": operation, "status": status, "test": test, "engines": engines, "rows": rows})
-    return views
+from openapi.shapes import diff, schema_shape
 
 
 def api_drift(results: dict) -> list[dict]:
@@ -50,9 +27,10 @@ def api_drift(results: dict) -> list[dict]:
     grouped: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for shape in results["shapes"]:
         if 200 <= int(shape["status"]) < 300:
-            grouped[(shape["engine"], shape["operation"], shape.get("test", ""))][shape["api"]] = shape["fields"]
+            key = (shape["engine"], shape["operation"], shape.get("test", ""), shape.get("variant", ""))
+            grouped[key][shape["api"]] = shape["fields"]
     views = []
-    for (engine, operation, test), by_version in sorted(grouped.items()):
+    for (engine, operation, test, _), by_version in sorted(grouped.items()):
         versions = sorted(by_version, key=Version)
         if len(versions) < 2:
             continue

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports import drift, verdict
+from reports import drift, upgrade, verdict
 from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, summary
 
 SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
@@ -317,27 +317,40 @@ def _steps(changes: list[tuple]) -> list[dict]:
 
 
 def _engine_drift_data(results: dict) -> list[dict]:
-    views = []
-    for view in drift.engine_drift(results):
-        if not view["rows"]:
-            continue
-        share = f"{60 / len(view['engines']):.1f}%"
-        rows = [
-            [_cell(path)] + [_cell(kinds[e] or "absent", "" if kinds[e] else "del") for e in view["engines"]]
-            for path, kinds in view["rows"][:ROW_LIMIT]
-        ]
-        views.append(
+    """Per group of engines (the Docker chain, Docker against the others): one table per operation, one row per
+    status and field that differs, each column an engine at the API version it was called at."""
+    groups = []
+    for title, engines in upgrade.engine_groups(sorted({s["engine"] for s in results["shapes"]})):
+        view = upgrade.engines_view(results, engines)
+        share = f"{52 / len(engines):.1f}%"
+        operations = [
             {
-                "operation": view["operation"],
-                "status": view["status"],
-                "test": view["test"],
-                "count": len(view["rows"]),
-                "head": ["field", *view["engines"]],
-                "widths": ["40%"] + [share] * len(view["engines"]),
-                "rows": rows,
+                "operation": op["operation"],
+                "count": len(op["rows"]),
+                "rows": [
+                    [_cell(row["status"]), _cell(row["field"])]
+                    + [_cell(kind or "–", "del" if kind == "absent" else "") for kind in row["cells"]]
+                    + [
+                        _cell(
+                            ", ".join(row["tests"][:2])
+                            + (f" (+{len(row['tests']) - 2})" if len(row["tests"]) > 2 else "")
+                        )
+                    ]
+                    for row in op["rows"][:ROW_LIMIT]
+                ],
+            }
+            for op in view["operations"]
+        ]
+        groups.append(
+            {
+                "title": title,
+                "head": ["status", "field", *[f"{e} @ API {api}" for e, api in view["columns"]], "tests"],
+                "widths": ["6%", "26%"] + [share] * len(engines) + ["16%"],
+                "operations": operations,
+                "rows": sum(op["count"] for op in operations),
             }
         )
-    return views
+    return groups
 
 
 def _conformance_data(results: dict) -> dict:
@@ -411,6 +424,53 @@ def _drift_data(results: dict, spec_dir: Path | None) -> dict:
     }
 
 
+def _upgrade_data(results: dict, spec_dir: Path | None) -> list[dict]:
+    """The upgrade view of each default pair (reports/upgrade.py): per change kind, its rows; the kinds that break
+    clients open while they are few, so a pair fits on two screens before anything is unfolded."""
+    load = upgrade.spec_files(spec_dir, results.get("specs", {}))
+    views = []
+    for old, new in upgrade.default_pairs(sorted(results["engines"])):
+        view = upgrade.changes(results, old, results, new, load)
+        kinds, shown = [], 0
+        for kind in upgrade.KINDS:
+            entries = [e for e in view["changes"] if e["kind"] == kind]
+            if not entries:
+                continue
+            opened = kind in upgrade.OPENED and shown + len(entries) <= UPGRADE_OPEN_ROWS
+            shown += len(entries) if opened else 0
+            kinds.append(
+                {
+                    "kind": kind,
+                    "open": opened,
+                    "count": len(entries),
+                    "tags": upgrade.tag_counts(entries),
+                    "rows": [_upgrade_row(e) for e in entries[:ROW_LIMIT]],
+                    "more": max(len(entries) - ROW_LIMIT, 0),
+                }
+            )
+        views.append(
+            {**view, "total": len(view["changes"]), "tags": upgrade.tag_counts(view["changes"]), "kinds": kinds}
+        )
+    return views
+
+
+UPGRADE_OPEN_ROWS = 20  # rows of the breaking kinds shown unfolded per pair: two screens at 1280 px
+
+
+def _upgrade_row(entry: dict) -> list[dict]:
+    tests = entry["tests"][0] + (f" (+{len(entry['tests']) - 1})" if len(entry["tests"]) > 1 else "")
+    request = entry["requests"][0] if entry["requests"] else ""
+    return [
+        _cell(f"{entry['operation']} {entry['status'] or ''}".strip()),
+        _cell(entry["subject"]),
+        _cell(f"{entry['before'] or '–'} → {entry['after'] or '–'}", "chg"),
+        _cell(entry["versioned"] or "?", "bad" if entry["versioned"] == "unversioned" else ""),
+        _cell(upgrade.documented_word(entry["documented"]), "fair" if entry["documented"] is False else ""),
+        _cell(tests),
+        _cell(request if len(request) <= 40 else request[:39] + "…"),
+    ]
+
+
 def _coverage_data(results: dict) -> dict | None:
     from reports.coverage import totals
 
@@ -441,6 +501,7 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
         "failures": _failures_data(results),
         "fuzz": _fuzz_data(results),
         "drift": _drift_data(results, spec_dir),
+        "upgrade": _upgrade_data(results, spec_dir),
     }
 
 

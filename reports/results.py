@@ -8,7 +8,11 @@ test:  {id, engine, transport, area, flow, api_version, status, known, message, 
        fuzz tests add fuzz (the operation's summary) and fuzz_findings; the reach of each engine and
        transport is a test of its own, test_reach, judged at the end of the run, with
        reach: {reached, operations, unsupported, target, unreached: [{operation, reason, detail, statuses}]}
-shape: {engine, operation, status, api, test, fields: {path: type}}  (test: the test that saw it)
+shape: {engine, operation, status, api, test, variant, request, fields: {path: type}, values: {path: classes},
+        headers: {name: value | "present"}}  (test: the test that saw it; variant: the request's query keys and
+        the values that name a kind of request; request: one such request's path; values: the classes of values
+        that are not per run, openapi.shapes.value_classes; headers: those a client reads; every answer of a
+        scenario's call phase, fixtures/client/answers.py)
 Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
 """
@@ -186,9 +190,7 @@ def merge(parts: list[dict]) -> dict:
     shapes: dict[tuple, dict] = {}
     for part in parts:
         tests.update((t["id"], t) for t in part["tests"])
-        shapes.update(
-            ((s["engine"], s["operation"], s["status"], s["api"], s.get("test", "")), s) for s in part["shapes"]
-        )
+        shapes.update((shape_key(s), s) for s in part["shapes"])
         merged["engines"].update(part["engines"])
         merged["specs"].update(part.get("specs", {}))  # API version -> where its spec came from
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
@@ -198,6 +200,19 @@ def merge(parts: list[dict]) -> dict:
 
     merged["coverage"] = combine([p.get("coverage") for p in parts])
     return merged
+
+
+def shape_key(shape: dict) -> tuple:
+    """What a shape record is of: the answers of one engine to one test's requests of one operation, variant (the
+    query), API version and status."""
+    return (
+        shape["engine"],
+        shape["operation"],
+        shape["status"],
+        shape["api"],
+        shape.get("test", ""),
+        shape.get("variant", ""),
+    )
 
 
 def summary(results: dict) -> dict[str, dict[str, dict[str, int]]]:

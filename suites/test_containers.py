@@ -39,9 +39,10 @@ def test_running_then_stopped_with_its_exit_code(api, made, call):
     container = made.running(["sh", "-c", "trap 'exit 3' TERM; echo trapped; sleep 300 & wait"])
     # Running comes before the shell has set its trap: a TERM sent earlier would be ignored, then killed
     until(
-        lambda: "trapped" in demux(api.get(f"/containers/{container}/logs", params={"stdout": 1}).content)[0],
+        lambda: _logged(api, container),
         10,
         "the container's TERM handler in place",
+        accept=lambda out: "trapped" in out,
     )
     assert call("GET /containers/{id}/json", 200, id=container)["State"]["Running"] is True
     assert container in [c["Id"] for c in call("GET /containers/json", 200)]
@@ -56,7 +57,7 @@ def test_kill_ends_a_container_with_sigkill(api, made):
     """POST /containers/{id}/kill 204: exit code 137."""
     container = made.running()
     assert api.post(f"/containers/{container}/kill").status_code == 204
-    state = until(lambda: (s := made.inspect(container)["State"])["Status"] == "exited" and s, 10, "killed")
+    state = until(lambda: made.inspect(container)["State"], 10, "killed", accept=lambda s: s["Status"] == "exited")
     assert state["ExitCode"] == 137
 
 
@@ -172,13 +173,13 @@ def test_pause_and_unpause(api, made, call):
 def test_restart_starts_the_process_again(api, made, call):
     """POST /containers/{id}/restart?t=1 204: StartedAt moves and the command runs a second time."""
     container = made.running(["sh", "-c", "echo started; sleep 300"])
-    until(lambda: _logged(api, container) == "started\n", 10, "the first start's output")
+    until(lambda: _logged(api, container), 10, "the first start's output", accept=lambda out: out == "started\n")
     before = made.inspect(container)["State"]["StartedAt"]
     call("POST /containers/{id}/restart", 204, id=container, params={"t": 1}, timeout=30)
     state = made.inspect(container)["State"]
     assert state["Running"] is True
     assert state["StartedAt"] > before
-    until(lambda: _logged(api, container) == "started\nstarted\n", 10, "the second start's output")
+    until(lambda: _logged(api, container), 10, "the second start's output", accept="started\nstarted\n".__eq__)
 
 
 def test_resize_a_tty_container(api, made, call):
@@ -198,7 +199,7 @@ def test_wait_not_running_returns_at_once_for_an_exited_container(made, call):
     """POST /containers/{id}/wait?condition=not-running of an exited container: at once, with its exit code."""
     exited = made.container(["sh", "-c", "exit 3"])
     call("POST /containers/{id}/start", 204, id=exited)
-    until(lambda: made.inspect(exited)["State"]["Running"] is False, 10, "the container exited")
+    until(lambda: made.inspect(exited)["State"], 10, "the container exited", accept=lambda s: s["Running"] is False)
     answer = call("POST /containers/{id}/wait", 200, id=exited, params={"condition": "not-running"}, timeout=10)
     assert answer["StatusCode"] == 3
 
@@ -235,11 +236,11 @@ def test_kill_with_named_and_numbered_signals(api, made, call):
     """kill signal=SIGUSR1 and signal=1 reach the container's traps; it keeps running; an unknown signal is 400."""
     script = "trap 'echo got USR1' USR1; trap 'echo got HUP' HUP; echo ready; while :; do sleep 300 & wait $!; done"
     container = made.running(["sh", "-c", script])
-    until(lambda: _logged(api, container) == "ready\n", 10, "the container's traps in place")
+    until(lambda: _logged(api, container), 10, "the container's traps in place", accept="ready\n".__eq__)
     call("POST /containers/{id}/kill", 204, id=container, params={"signal": "SIGUSR1"})
-    until(lambda: "got USR1" in _logged(api, container), 10, "the USR1 trap ran")
+    until(lambda: _logged(api, container), 10, "the USR1 trap ran", accept=lambda out: "got USR1" in out)
     call("POST /containers/{id}/kill", 204, id=container, params={"signal": "1"})
-    until(lambda: "got HUP" in _logged(api, container), 10, "the HUP trap ran")
+    until(lambda: _logged(api, container), 10, "the HUP trap ran", accept=lambda out: "got HUP" in out)
     assert made.inspect(container)["State"]["Running"] is True
     refused = api.post(f"/containers/{container}/kill", params={"signal": "SIGNOPE"})
     assert refused.status_code == 400
@@ -290,7 +291,9 @@ def test_list_filters_limit_and_size(api, made, call):
         sized = call("GET /containers/json", 200, params={"all": 1, "size": 1, "filters": _by_label(label)})
         return {c["Id"]: (c.get("SizeRw", 0), c["SizeRootFs"]) for c in sized}
 
-    size_rw, size_root = until(lambda: (s := sizes()[wrote])[0] > 0 and s, 10, "the written file counted in SizeRw")
+    size_rw, size_root = until(
+        lambda: sizes()[wrote], 10, "the written file counted in SizeRw", accept=lambda sized: sized[0] > 0
+    )
     assert size_root >= size_rw > 0
 
 
@@ -344,9 +347,10 @@ def test_restart_policy_on_failure_retries(made, call):
     )
     call("POST /containers/{id}/start", 204, id=container)
     inspected = until(
-        lambda: (i := made.inspect(container))["RestartCount"] == 2 and i["State"]["Status"] == "exited" and i,
+        lambda: made.inspect(container),
         20,
         "two restarts, then exited",
+        accept=lambda i: i["RestartCount"] == 2 and i["State"]["Status"] == "exited",
     )
     assert inspected["State"]["ExitCode"] == 1
 
@@ -358,9 +362,10 @@ def test_healthcheck_status(made, test, status):
     check = {"Test": ["CMD-SHELL", test], "Interval": second, "Timeout": 5 * second, "Retries": 1, "StartPeriod": 0}
     container = made.running(Healthcheck=check)
     health = until(
-        lambda: (h := made.inspect(container)["State"].get("Health")) and h["Status"] != "starting" and h,
+        lambda: made.inspect(container)["State"].get("Health"),
         20,
         f"health {status}",
+        accept=lambda h: h and h["Status"] != "starting",
     )
     assert health["Status"] == status
     assert health["Log"][-1]["ExitCode"] == (0 if test == "true" else 1)

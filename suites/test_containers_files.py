@@ -17,9 +17,10 @@ def _written(api, made) -> str:
     """A running container that has written /srv/dir/greeting ("hello")."""
     container = made.running(WRITES)
     until(
-        lambda: api.head(f"/containers/{container}/archive", params={"path": "/srv/dir/greeting"}).status_code == 200,
+        lambda: api.head(f"/containers/{container}/archive", params={"path": "/srv/dir/greeting"}).status_code,
         10,
-        "the container's file written",
+        "the container's file written (HEAD /containers/{id}/archive status)",
+        accept=lambda status: status == 200,
     )
     return container
 

@@ -83,7 +83,7 @@ def test_attach_with_bad_detach_keys_is_a_bad_request(api, made):
 def test_attach_websocket_carries_the_output(api, made, engine):
     """GET /containers/{id}/attach/ws 101 websocket: logs=1 replays output, stdin sent in a frame comes back."""
     container = made.running(["sh", "-c", 'echo ws-hello; while read line; do echo "ws $line"; done'], OpenStdin=True)
-    until(lambda: "ws-hello" in _logs(api, container)[0], 10, "the container's first line")
+    until(lambda: _logs(api, container)[0], 10, "the container's first line", accept=lambda out: "ws-hello" in out)
     params = {"logs": 1, "stream": 1, "stdin": 1, "stdout": 1, "stderr": 1}
     response = api.get(f"/containers/{container}/attach/ws", params=params, headers=websocket_headers(), stream=True)
     if engine.spec.kind == "podman" and response.status_code == 404:  # its compat API has no such route

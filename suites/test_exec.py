@@ -27,7 +27,7 @@ def test_tty_exec_accepts_resize_and_refuses_bad_sizes(api, made, call):
     container = made.running()
     exec_id = _exec(call, container, ["sleep", "60"], Tty=True, AttachStdin=False)
     assert api.post(f"/exec/{exec_id}/start", json={"Detach": True, "Tty": True}).status_code == 200
-    until(lambda: api.get(f"/exec/{exec_id}/json").json()["Running"], 10, "exec running")
+    until(lambda: call("GET /exec/{id}/json", 200, id=exec_id)["Running"], 10, "exec running")
     assert api.post(f"/exec/{exec_id}/resize", params={"h": 40, "w": 100}).status_code in (200, 201)
     refused = api.post(f"/exec/{exec_id}/resize", params={"h": "tall", "w": 100})
     assert refused.status_code == 400

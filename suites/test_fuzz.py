@@ -141,7 +141,7 @@ def world(fuzz_engine, fuzz_api, engine_pool):
     if key not in _WORLDS:
         _WORLDS[key] = FuzzWorld(
             fuzz_api,
-            fuzz_engine.registry is not None,
+            fuzz_engine.mirrored,
             engine_pool.workload_tar,
             engine_pool.plugin_tar,
             unsupported=fuzz_engine.spec.unsupported,

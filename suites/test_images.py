@@ -8,6 +8,7 @@ import tarfile
 import pytest
 
 from fixtures.scenario.objects import demux, json_lines
+from fixtures.scenario.plugin import auth_registry_of, registry_of
 
 pytestmark = pytest.mark.images
 
@@ -64,12 +65,6 @@ def _auth(server: str, username: str = "", password: str = "") -> str:
     return base64.urlsafe_b64encode(json.dumps(config).encode()).decode()
 
 
-def _registry(engine) -> str:
-    if engine.registry is None:
-        pytest.skip("the engine cannot reach the run's registry")
-    return engine.registry.removeprefix("http://")
-
-
 def _ours(made, **more) -> str:
     """A filters= value of the run's labels, and MORE."""
     filters = {"label": [f"{k}={v}" for k, v in made.labels.items()]}
@@ -96,7 +91,7 @@ def test_tag_lists_and_runs(api, made, call):
 def test_push_and_pull_back_by_digest(api, made, call, engine):
     """POST /images/{name}/push with X-Registry-Auth; the pushed digest is what GET /distribution/{name}/json
     and a pull by digest see."""
-    registry = _registry(engine)
+    registry = registry_of(engine)
     built = made.image('FROM alpine\nRUN echo pushed > /pushed\nCMD ["cat", "/pushed"]\n')
     reference, digest = made.pushed(built, registry, _auth(registry))
 
@@ -241,9 +236,7 @@ def _stream_errors(response) -> list[str]:
 
 def test_push_and_pull_need_credentials(api, made, call, engine):
     """A registry with htpasswd auth: push and pull fail without X-Registry-Auth and succeed with it."""
-    if engine.auth_registry is None:
-        pytest.skip("the engine cannot reach the run's registries")
-    registry = engine.auth_registry
+    registry = auth_registry_of(engine)
     auth = _auth(registry.address, registry.username, registry.password)
     built = made.image('FROM alpine\nRUN echo private > /private\nCMD ["cat", "/private"]\n')
     anonymous = made.tag(built, f"{registry.address}/{made.name('private')}")

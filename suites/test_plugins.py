@@ -4,6 +4,7 @@ removed."""
 import pytest
 
 from fixtures.scenario.objects import json_lines
+from fixtures.scenario.plugin import registry_of
 
 pytestmark = pytest.mark.plugins
 
@@ -30,11 +31,10 @@ def _in_registry() -> dict:
 def pushed_plugin(api, engine, engine_pool, made, _in_registry):
     """A plugin in the run's registry (registry:5000/NAME:latest) and not in the engine: pushed by the engine's
     first test that needs it; every test pulls it under its own reference and removes it again."""
-    if engine.registry is None:
-        pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
+    registry = registry_of(engine)
     key = (id(engine_pool), engine.name, "latest")
     if key not in _in_registry:
-        remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+        remote = f"{registry}/{made.name('plugin')}:latest"
         _in_registry[key] = push_plugin(api, engine_pool, made, remote)
     return _in_registry[key]
 
@@ -61,9 +61,7 @@ def pull(api, made, remote: str, name: str | None = None) -> str:
 def test_create_and_push(api, engine, engine_pool, made, call):
     """POST /plugins/create from a tar context installs it disabled; POST /plugins/{name}/push puts it in the
     registry: removed here, its privileges are then read from the registry and it pulls back."""
-    if engine.registry is None:
-        pytest.skip(f"{engine.name} cannot reach the run's registry to push a plugin to")
-    remote = f"{engine.registry.removeprefix('http://')}/{made.name('plugin')}:latest"
+    remote = f"{registry_of(engine)}/{made.name('plugin')}:latest"
     made.plugin(remote, engine_pool.plugin_tar(remote))  # POST /plugins/create, 204
     created = call("GET /plugins/{name}/json", 200, name=remote)
     assert (created["Enabled"], created["Config"]["Interface"]["Socket"]) == (False, "conformance.sock")

@@ -82,8 +82,11 @@ def test_autolock_and_unlock_key(api, call, cluster):
         assert key.startswith("SWMKEY-1-")
         current = call("GET /swarm", 200)
         swarm_update(call, current["Spec"], current["Version"]["Index"], rotateManagerUnlockKey=True)
-        assert until(
-            lambda: call("GET /swarm/unlockkey", 200)["UnlockKey"] not in ("", key), 30, "the unlock key rotated"
+        until(
+            lambda: call("GET /swarm/unlockkey", 200)["UnlockKey"],
+            30,
+            "the unlock key rotated",
+            accept=lambda unlock_key: unlock_key not in ("", key),
         )
     finally:
         current = api.get("/swarm").json()
@@ -107,9 +110,10 @@ def test_worker_leaves_is_removed_and_joins_again(api, call, worker_call, cluste
     worker_call("POST /swarm/leave", 200, timeout=60)
     assert worker_call("GET /info", 200)["Swarm"]["LocalNodeState"] == "inactive"
     until(
-        lambda: call("GET /nodes/{id}", 200, id=cluster.worker_node)["Status"]["State"] == "down",
+        lambda: call("GET /nodes/{id}", 200, id=cluster.worker_node)["Status"]["State"],
         60,
         "the node that left is down",
+        accept=lambda state: state == "down",
     )
     call("DELETE /nodes/{id}", 200, id=cluster.worker_node)
     assert api.get(f"/nodes/{cluster.worker_node}").status_code == 404
@@ -130,9 +134,10 @@ def test_worker_leaves_is_removed_and_joins_again(api, call, worker_call, cluste
     assert joined["LocalNodeState"] == "active" and joined["ControlAvailable"] is False
     cluster.worker_node = joined["NodeID"]
     until(
-        lambda: call("GET /nodes/{id}", 200, id=joined["NodeID"])["Status"]["State"] == "ready",
+        lambda: call("GET /nodes/{id}", 200, id=joined["NodeID"])["Status"]["State"],
         60,
         "the worker joined again and ready",
+        accept=lambda state: state == "ready",
     )
     assert call("GET /nodes/{id}", 200, id=joined["NodeID"])["Spec"]["Role"] == "worker"
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from fixtures.scenario.swarm import task_states
 from fixtures.wait import until
 
 pytestmark = pytest.mark.swarm
@@ -64,15 +65,23 @@ def test_drain_moves_tasks_off_the_node(call, made, cluster):
     query = {"service": [service], "desired-state": ["running"]}
 
     def placed(on: set[str]):
-        tasks = call("GET /tasks", 200, params={"filters": json.dumps(query)})
-        running = [t for t in tasks if t["Status"]["State"] == "running"]
-        return running if len(tasks) == 2 and len(running) == 2 and {t["NodeID"] for t in running} <= on else None
+        """Wait until both tasks run, on nodes among ON."""
+        until(
+            lambda: call("GET /tasks", 200, params={"filters": json.dumps(query)}),
+            90,
+            f"both tasks running on {sorted(node[:12] for node in on)}",
+            interval=0.1,
+            accept=lambda tasks: (
+                len(tasks) == 2 and all(t["Status"]["State"] == "running" and t["NodeID"] in on for t in tasks)
+            ),
+            seen=task_states,
+        )
 
-    until(lambda: placed({cluster.manager_node, cluster.worker_node}), 90, "2 running tasks", interval=0.1)
+    placed({cluster.manager_node, cluster.worker_node})
     _set_availability(call, cluster.worker_node, "drain")
     try:
         assert call("GET /nodes/{id}", 200, id=cluster.worker_node)["Spec"]["Availability"] == "drain"
-        until(lambda: placed({cluster.manager_node}), 90, "both tasks on the manager after the drain", interval=0.1)
+        placed({cluster.manager_node})  # after the drain
         on_worker = call(
             "GET /tasks", 200, params={"filters": json.dumps({"service": [service], "node": [cluster.worker_node]})}
         )

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from fixtures.scenario.objects import demux
+from fixtures.scenario.swarm import task_states
 from fixtures.wait import until
 
 pytestmark = pytest.mark.swarm
@@ -22,13 +23,14 @@ def tasks_of(call, service: str, **filters) -> list[dict]:
 
 def running_tasks(call, service: str, count: int) -> list[dict]:
     """The service's COUNT tasks that should run, once all of them do (bounded wait)."""
-
-    def all_running():
-        tasks = tasks_of(call, service, **{"desired-state": "running"})
-        running = [t for t in tasks if t["Status"]["State"] == "running"]
-        return running if len(tasks) == count and len(running) == count else None
-
-    return until(all_running, TASK_WAIT, f"{count} running tasks of service {service[:12]}", interval=0.1)
+    return until(
+        lambda: tasks_of(call, service, **{"desired-state": "running"}),
+        TASK_WAIT,
+        f"{count} running tasks of service {service[:12]}",
+        interval=0.1,
+        accept=lambda tasks: len(tasks) == count and all(t["Status"]["State"] == "running" for t in tasks),
+        seen=task_states,
+    )
 
 
 def test_replicated_service_runs_a_task_on_each_node(api, call, made, cluster):
@@ -77,12 +79,15 @@ def test_global_service_runs_one_task_per_node(call, made, cluster):
 def test_replicated_job_completes(call, made, cluster):
     """A replicated job runs its task to completion (state complete) and records the job's iteration."""
     service = made.service(["true"], Mode={"ReplicatedJob": {"MaxConcurrent": 1, "TotalCompletions": 1}})
-    complete = until(
-        lambda: [t for t in tasks_of(call, service) if t["Status"]["State"] == "complete"],
+    tasks = until(
+        lambda: tasks_of(call, service),
         TASK_WAIT,
         "the job's task complete",
         interval=0.1,
+        accept=lambda tasks: any(t["Status"]["State"] == "complete" for t in tasks),
+        seen=task_states,
     )
+    complete = [t for t in tasks if t["Status"]["State"] == "complete"]
     assert len(complete) == 1
     assert complete[0]["Status"]["ContainerStatus"]["ExitCode"] == 0
     job = call("GET /services/{id}", 200, id=service)["JobStatus"]
@@ -99,12 +104,14 @@ def test_update_rolls_tasks(call, made, cluster):
     spec["TaskTemplate"]["ContainerSpec"]["Env"] = ["CONFORMANCE=updated"]
     call("POST /services/{id}/update", 200, id=service, params={"version": before["Version"]["Index"]}, json=spec)
 
-    def rolled():
-        tasks = running_tasks(call, service, 2)
-        fresh = [t for t in tasks if t["ID"] not in old_tasks]
-        return fresh if len(fresh) == 2 else None
-
-    fresh = until(rolled, TASK_WAIT, "both tasks replaced", interval=0.1)
+    fresh = until(
+        lambda: running_tasks(call, service, 2),
+        TASK_WAIT,
+        "both tasks replaced",
+        interval=0.1,
+        accept=lambda tasks: not {t["ID"] for t in tasks} & old_tasks,
+        seen=lambda tasks: sorted("old" if t["ID"] in old_tasks else "new" for t in tasks),
+    )
     assert all(t["Spec"]["ContainerSpec"]["Env"] == ["CONFORMANCE=updated"] for t in fresh)
     after = call("GET /services/{id}", 200, id=service)
     assert after["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["CONFORMANCE=updated"]
@@ -161,13 +168,14 @@ def test_service_and_task_logs(api, call, made, cluster):
     )
     tasks = running_tasks(call, service, 2)
 
-    def service_output():
+    def service_output() -> list[str]:
         logs = api.get(f"/services/{service}/logs", params={"stdout": 1, "follow": 0}, timeout=30)
         assert logs.status_code == 200, logs.text
-        lines = demux(logs.content)[0].splitlines()
-        return lines if len(lines) == 2 else None
+        return demux(logs.content)[0].splitlines()
 
-    lines = until(service_output, 30, "both tasks' output in the service logs", interval=0.1)
+    lines = until(
+        service_output, 30, "both tasks' output in the service logs", interval=0.1, accept=lambda out: len(out) == 2
+    )
     assert all(line.startswith("hello from ") for line in lines)
 
     task = tasks[0]
@@ -205,10 +213,12 @@ def test_delete_service_removes_its_tasks(api, call, made, cluster):
     call("DELETE /services/{id}", 200, id=service)
     assert api.get(f"/services/{service}").status_code == 404
     until(
-        lambda: not [t for t in call("GET /tasks", 200) if t["ServiceID"] == service],
+        lambda: [t for t in call("GET /tasks", 200) if t["ServiceID"] == service],
         TASK_WAIT,
         "the deleted service's tasks gone",
         interval=0.1,
+        accept=lambda tasks: not tasks,
+        seen=task_states,
     )
     assert api.get("/tasks", params={"filters": json.dumps({"service": [service]})}).status_code == 404
 

@@ -5,7 +5,9 @@ import time
 
 import pytest
 
+from fixtures.scenario import agreements
 from fixtures.scenario.objects import STOPS_ON_TERM, json_lines
+from fixtures.scenario.plugin import auth_registry_of, registry_of
 from fixtures.wait import WaitTimeout, until
 
 pytestmark = pytest.mark.system
@@ -40,10 +42,15 @@ def test_events_of_a_container_lifecycle(api, made):
         assert response.status_code == 200
         events = json_lines(response)
         assert {e.get("id") for e in events} <= {container}, "the filter lets only our container through"
-        seen = [e.get("Action") or e.get("status") for e in events]
-        return seen if all(action in seen for action in wanted) else None
+        return [e.get("Action") or e.get("status") for e in events]
 
-    seen = until(actions, 15, f"events {wanted} of {container[:12]}", interval=0.2)
+    seen = until(
+        actions,
+        15,
+        f"events {wanted} of {container[:12]}",
+        interval=0.2,
+        accept=lambda seen: all(action in seen for action in wanted),
+    )
     assert [a for a in seen if a in wanted] == wanted, "in lifecycle order"
 
 
@@ -96,12 +103,20 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
             "/events", params={"since": since, "until": until_now, "filters": json.dumps(filters)}, timeout=30
         )
         assert response.status_code == 200
-        events = json_lines(response)
-        actions = [e.get("Action") for e in events]
-        return events if all(action in actions for action in wanted) else None
+        return json_lines(response)
+
+    def actions(events: list[dict]) -> list[str]:
+        return [e.get("Action") for e in events]
 
     try:
-        return until(seen, 15, f"events {wanted} for {filters}", interval=0.2)
+        return until(
+            seen,
+            15,
+            f"events {wanted} for {filters}",
+            interval=0.2,
+            accept=lambda events: all(action in actions(events) for action in wanted),
+            seen=actions,
+        )
     except WaitTimeout as timeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
         pytest.fail(f"{timeout}; unfiltered: {json_lines(response)}")
@@ -152,26 +167,18 @@ def test_info_counts_agree_with_the_lists(made, call):
     made.running()
     info = call("GET /info", 200)
     containers = call("GET /containers/json", 200, params={"all": 1})
-    assert info["Containers"] == len(containers), containers
-    assert info["ContainersRunning"] == len([c for c in containers if c["State"] == "running"])
-    assert info["ContainersPaused"] == len([c for c in containers if c["State"] == "paused"])
-    assert info["ContainersStopped"] == len([c for c in containers if c["State"] not in ("running", "paused")])
-    assert info["Images"] == len(call("GET /images/json", 200, params={"all": 1}))
+    assert not agreements.info_counters(info, containers, call("GET /images/json", 200, params={"all": 1}))
 
 
 def test_auth_to_the_runs_registry(api, engine, call):
     """POST /auth 200 with Status "Login Succeeded" for a registry that asks no credentials."""
-    if engine.registry is None:
-        pytest.skip("the engine cannot reach the run's registry")
-    server = engine.registry.removeprefix("http://")
+    server = registry_of(engine)
     answer = call("POST /auth", 200, json={"username": "conformance", "password": "secret", "serveraddress": server})
     assert answer["Status"] == "Login Succeeded"
 
 
 def _credentials(engine) -> dict:
-    if engine.auth_registry is None:
-        pytest.skip("the engine cannot reach the run's registries")
-    registry = engine.auth_registry
+    registry = auth_registry_of(engine)
     return {"username": registry.username, "password": registry.password, "serveraddress": registry.address}
 
 

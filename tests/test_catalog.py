@@ -8,6 +8,7 @@ from fixtures.engines.catalog import (
     NOT_IMPLEMENTED,
     UnknownEngine,
     engine_spec,
+    external_addresses,
     unsupported_area,
 )
 
@@ -28,6 +29,19 @@ def test_official_image_names_its_version():
 def test_external_engine_keeps_its_address():
     assert engine_spec("external:unix:///run/user.sock").external_url == "unix:///run/user.sock"
     assert engine_spec("external").external_url is None
+
+
+def test_external_addresses_name_one_address_per_transport():
+    both = "unix:///run/user.sock,tcp://h:2375,tls://h:2376"
+    assert external_addresses(both, tls=True) == {
+        "unix": "unix:///run/user.sock",
+        "tcp": "tcp://h:2375",
+        "tls": "tcp://h:2376",
+    }
+    assert external_addresses("tcp://h:2376", tls=True) == {"tls": "tcp://h:2376"}  # as DOCKER_HOST with certificates
+    assert external_addresses("tcp://h:2375", tls=False) == {"tcp": "tcp://h:2375"}
+    with pytest.raises(UnknownEngine, match="one address per transport"):
+        external_addresses("tcp://a:1,tcp://b:2", tls=False)
 
 
 @pytest.mark.parametrize("name", ["docker-99", "image:", "podman"])

@@ -1,6 +1,6 @@
 """The four drift views, from small hand-made results."""
 
-from reports import drift
+from reports import drift, html, upgrade
 
 
 def _shape(engine, operation, api, fields, status=200):
@@ -23,10 +23,18 @@ RESULTS = {
     "engines": {"docker-26.1": {"api_version": "1.45"}, "docker-28.5": {"api_version": "1.51"}},
     "versions": ["1.41", "1.45", "1.51"],
     "shapes": [
-        _shape("docker-26.1", "GET /images/json", "1.45", {"/*/Id": "string", "/*/VirtualSize": "number"}),
-        _shape("docker-26.1", "GET /images/json", "1.41", {"/*/Id": "string", "/*/VirtualSize": "number"}),
-        _shape("docker-28.5", "GET /images/json", "1.41", {"/*/Id": "string", "/*/VirtualSize": "number"}),
-        _shape("docker-28.5", "GET /images/json", "1.51", {"/*/Id": "string", "/*/Manifests": "array|null"}),
+        _shape(
+            "docker-26.1", "GET /images/json", "1.45", {"/*": "object", "/*/Id": "string", "/*/VirtualSize": "number"}
+        ),
+        _shape(
+            "docker-26.1", "GET /images/json", "1.41", {"/*": "object", "/*/Id": "string", "/*/VirtualSize": "number"}
+        ),
+        _shape(
+            "docker-28.5", "GET /images/json", "1.41", {"/*": "object", "/*/Id": "string", "/*/VirtualSize": "number"}
+        ),
+        _shape(
+            "docker-28.5", "GET /images/json", "1.51", {"/*": "object", "/*/Id": "string", "/*/Manifests": "array|null"}
+        ),
         _shape("docker-28.5", "GET /images/json", "1.51", {"/message": "string"}, status=404),
         _shape("docker-28.5", "GET /info", "1.51", {"/Name": "string"}),
     ],
@@ -38,19 +46,29 @@ RESULTS = {
 
 
 def test_engine_drift_compares_each_engine_at_its_own_version():
-    views = drift.engine_drift(RESULTS)
-    assert views == [
-        {
-            "operation": "GET /images/json",
-            "status": 200,
-            "test": "",
-            "engines": ["docker-26.1", "docker-28.5"],
-            "rows": [
-                ("/*/Manifests", {"docker-26.1": None, "docker-28.5": "array|null"}),
-                ("/*/VirtualSize", {"docker-26.1": "number", "docker-28.5": None}),
-            ],
-        }
+    view = upgrade.engines_view(RESULTS, ["docker-26.1", "docker-28.5"])
+    assert view == {
+        "columns": [("docker-26.1", "1.45"), ("docker-28.5", "1.51")],
+        "operations": [
+            {
+                "operation": "GET /images/json",
+                "rows": [
+                    {"status": 200, "field": "/*/Manifests", "cells": ["absent", "array|null"], "tests": [""]},
+                    {"status": 200, "field": "/*/VirtualSize", "cells": ["number", "absent"], "tests": [""]},
+                ],
+            }
+        ],
+    }
+
+
+def test_the_engines_view_keeps_the_docker_chain_apart_and_names_each_api_version():
+    engines = ["docker-20.10", "docker-26.1", "docker-28.5", "podman-4.3", "podman-5.8"]
+    assert upgrade.engine_groups(engines) == [
+        ("the Docker upgrade chain", ["docker-20.10", "docker-26.1", "docker-28.5"]),
+        ("Docker against the others", ["docker-28.5", "podman-4.3", "podman-5.8"]),
     ]
+    between_engines = html.drift_views(RESULTS, None).split("<h3>2.")[0]
+    assert "docker-26.1 @ API 1.45" in between_engines and between_engines.count("/*/VirtualSize") == 1
 
 
 def test_api_drift_lists_fields_that_come_and_go_between_versions_of_one_engine():
@@ -90,7 +108,7 @@ def test_shapes_are_compared_only_between_answers_of_one_test():
         "shapes": shapes,
     }
     assert drift.api_drift(results) == []
-    assert all(not view["rows"] for view in drift.engine_drift(results))
+    assert upgrade.engines_view(results, ["docker-26.1", "docker-28.5"])["operations"] == []
 
 
 def test_spec_drift_compares_success_schemas_and_names_missing_specs():

@@ -34,6 +34,10 @@ def _suite_plugins() -> list[str]:
         (["--fuzz-examples", "many"], "--fuzz-examples 'many': give a positive number"),
         (["--fuzz-seconds", "0"], "--fuzz-seconds '0': give a positive number"),
         (["--baseline", "docker-99"], "--baseline 'docker-99': choose from docker-20.10, docker-26.1, docker-28.5"),
+        (["--engine", "external:ssh://h"], "external address 'ssh://h': write unix:///PATH, tcp://HOST:PORT or"),
+        (["--engine", "external:tls://h:2376"], "a tls:// address needs --tls-dir"),
+        (["--registry", "http://h:5000/v2/"], "--registry 'http://h:5000/v2/': give a registry as HOST:PORT"),
+        (["--auth-registry", "h:5000"], "--auth-registry h:5000: set $CONFORMANCE_REGISTRY_AUTH"),
     ],
 )
 def test_bad_options_give_one_line_and_a_nonzero_exit(pytester, args, message):
@@ -42,3 +46,27 @@ def test_bad_options_give_one_line_and_a_nonzero_exit(pytester, args, message):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str()
     assert len([line for line in result.stderr.lines if line.strip()]) <= 2
+
+
+def test_one_external_daemon_on_each_transport_is_one_engine():
+    from fixtures.options import one_external_per_daemon
+
+    merged = one_external_per_daemon(
+        ("external:unix:///s", "docker-28.5", "external:tcp://h:2375", "external:unix:///other", "external")
+    )
+    assert merged == ("external:unix:///s,tcp://h:2375", "docker-28.5", "external:unix:///other", "external")
+
+
+def test_auth_registry_credentials_come_from_a_file_or_the_environment(tmp_path, monkeypatch):
+    from fixtures.options import Credentials, _auth_registry
+
+    monkeypatch.delenv("CONFORMANCE_REGISTRY_AUTH", raising=False)
+    monkeypatch.setenv("CONFORMANCE_REGISTRY_USERNAME", "ci")
+    monkeypatch.setenv("CONFORMANCE_REGISTRY_PASSWORD", "pw")
+    assert _auth_registry("http://reg:5000") == Credentials("reg:5000", "ci", "pw")
+    (tmp_path / "auth").write_text("user:pass:word\n")
+    monkeypatch.setenv("CONFORMANCE_REGISTRY_AUTH", str(tmp_path / "auth"))
+    assert _auth_registry("reg:5000") == Credentials("reg:5000", "user", "pass:word")
+    (tmp_path / "auth").write_text("no colon\n")
+    with pytest.raises(pytest.UsageError, match="write one line, username:password"):
+        _auth_registry("reg:5000")

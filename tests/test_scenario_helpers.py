@@ -44,15 +44,17 @@ def test_a_call_fails_on_another_status():
 
 
 def test_made_objects_are_registered_as_they_are_made_and_removed_at_the_end():
-    api = _Api((201, {"Id": "c1"}), (201, {"Id": "n1"}), (201, {"Name": "v1"}))
+    api = _Api((201, {"Id": "c1"}), (201, {"Id": "n1-id"}), (201, {"Name": "v1"}), (200, {"Name": "v2"}))
     made = Made(Call(api, _check), {"run": "r"})
     assert made.container(["true"]) == "c1"
-    assert made.network() == "n1"
-    assert made.volume() == "v1"
+    assert made.network("n1") == "n1-id"
+    assert made.volume("v1") == "v1"
+    with pytest.raises(AssertionError, match="expected 201, got 200"):
+        made.volume("v2")  # an answer that fails its check: the volume was made all the same
     assert api.sent[0][2]["json"]["Labels"] == {"run": "r"}, "everything made carries the run's labels"
     assert made.cleanup() == []
     removed = [path for method, path, _ in api.sent if method == "DELETE"]
-    assert removed == ["/containers/c1?force=1&v=1", "/networks/n1", "/volumes/v1?force=1"]
+    assert removed == ["/containers/c1?force=1&v=1", "/networks/n1", "/volumes/v1?force=1", "/volumes/v2?force=1"]
 
 
 def test_the_tar_builder_packs_its_files():

@@ -13,5 +13,12 @@ def test_returns_the_first_truthy_answer():
 
 
 def test_times_out_naming_what_it_waited_for():
-    with pytest.raises(WaitTimeout, match="the moon: not within 0.05 s"):
+    with pytest.raises(WaitTimeout, match="the moon: not within 0.05 s; last seen: False"):
         until(lambda: False, timeout=0.05, what="the moon", interval=0.01)
+
+
+def test_an_accepted_answer_is_returned_and_a_refused_one_reported():
+    states = iter(["created", "running", "exited"])
+    assert until(lambda: next(states), timeout=1, what="exited", interval=0, accept=lambda s: s == "exited") == "exited"
+    with pytest.raises(WaitTimeout, match="running: not within 0.05 s; last seen: 'created'"):
+        until(lambda: "created", timeout=0.05, what="running", interval=0.01, accept=lambda s: s == "running")
