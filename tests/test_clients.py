@@ -67,6 +67,13 @@ def test_the_steps_passed_are_recorded_with_their_seconds(tmp_path):
     assert all(0 <= seconds < 5 for _, seconds in outcome.passed)
 
 
+def test_a_step_the_engine_cannot_serve_is_skipped_with_its_reason_and_not_run(tmp_path):
+    steps = [Step("login", ["false"], skip="no registry asks for credentials"), Step("after", ["true"])]
+    outcome = run_commands(steps, {"PATH": "/usr/bin:/bin"}, tmp_path)
+    assert outcome.skipped == {"login": "no registry asks for credentials"}
+    assert [name for name, _ in outcome.passed] == ["after"]
+
+
 def test_a_failing_step_is_named_with_its_command_and_output(tmp_path):
     steps = [Step("first", ["true"]), Step("second", ["sh", "-c", "echo broken >&2; exit 3"])]
     with pytest.raises(StepFailed) as failure:
