@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import json
 import os
 import shutil
@@ -39,10 +40,15 @@ from pathlib import Path
 
 import docker
 
+from fixtures.client.transcript import Transcript
 from fixtures.engines import host as host_engine
 from fixtures.engines.catalog import ENGINES, UnknownEngine, engine_spec
-from fixtures.engines.cleanup import Run, remove_run, sweep
+from fixtures.engines.cleanup import remove_run, sweep
 from fixtures.engines.containers import TRANSPORTS, EnginePool
+from fixtures.run import Run
+from openapi.shapes import body_shape
+from openapi.specs import load_spec
+from openapi.validate import mismatches
 from perf import fresh, timing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,8 +146,6 @@ def _median_us(action, requests: int) -> float:
 def _raw_http_client(socket_path: str, path: str):
     """One GET of PATH per call through Python's bare http.client on a kept-alive unix socket: the floor under
     any client built on it (requests and urllib3 are)."""
-    import http.client
-
     connection = http.client.HTTPConnection("localhost")
     connection.sock = socket.socket(socket.AF_UNIX)
     connection.sock.connect(socket_path)
@@ -157,11 +161,6 @@ def client_costs(engine, requests: int, spec_dir: Path | None = None) -> dict:
     """Per request on the unix socket, in microseconds: curl keep-alive, Python's bare http.client, a bare call on
     the client's requests Session, the client's own path, and what the transcript, curl rendering and schema check
     add."""
-    from fixtures.client.transcript import Transcript
-    from openapi.shapes import body_shape
-    from openapi.specs import load_spec
-    from openapi.validate import mismatches
-
     args, base = _curl_base(engine, "unix")
     out = {"curl_us": statistics.median(_curl_keep_alive(args, f"{base}/v{engine.api_version}/_ping", requests)) * 1e6}
     out["http_client_us"] = _median_us(_raw_http_client(args[1], f"/v{engine.api_version}/_ping"), requests)

@@ -8,6 +8,7 @@ if the run did not rebuild them, also after a crash (the next call puts them bac
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -172,9 +173,10 @@ def contributors(fresh: dict) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if argv:
-        print("fresh: usage: python -m perf.fresh (it times the README's first command, which takes no engine)")
-        return 2
+    argparse.ArgumentParser(
+        prog="python -m perf.fresh",
+        description="times the README's first command on a fresh machine, to the first report (no arguments)",
+    ).parse_args(argv)
     try:
         fresh = first_report(say=lambda line: print(line, flush=True))
     except (RuntimeError, OSError, docker.errors.DockerException, subprocess.SubprocessError) as error:

@@ -21,7 +21,7 @@ from pathlib import Path
 import docker
 
 from fixtures.engines.catalog import ENGINES
-from fixtures.engines.cleanup import OWNER_LABEL, TEMP_PREFIX
+from fixtures.run import OWNER_LABEL, TEMP_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 

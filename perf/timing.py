@@ -13,14 +13,11 @@ the analysis says so.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-LINE = re.compile(
-    r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) \[(\S+) (\S+)\] (.+)$"
-)
+from reports.contract import parse_line
 
 # The benchmark's targets on a 2-core machine: (limit, what it measures, unit).
 TARGETS = {
@@ -48,10 +45,9 @@ def engine_calls(lines: Iterable[str]) -> dict[str, list[tuple[float | None, flo
     """test id -> [(sent at or None, seconds)] of its calls."""
     calls: dict[str, list[tuple[float | None, float]]] = defaultdict(list)
     for line in lines:
-        found = LINE.match(line)
-        if found:
-            ms, at, test = found.group(4), found.group(6), found.group(9)
-            calls[test].append((float(at) if at else None, float(ms) / 1000))
+        call = parse_line(line)
+        if call:
+            calls[call.test].append((call.sent_at, call.ms / 1000))
     return calls
 
 
@@ -74,7 +70,7 @@ def _share(wall: float, engine: float) -> float:
 def analyse(results: dict, lines: Iterable[str], slowest: int = 10) -> dict:
     lines = list(lines)
     calls = engine_calls(lines)
-    timed = any(LINE.match(line) and LINE.match(line).group(6) for line in lines[:200])
+    timed = any((call := parse_line(line)) and call.sent_at is not None for line in lines[:200])
     tests = []
     for test in results["tests"]:
         wall = float(test.get("duration") or 0)

@@ -22,8 +22,10 @@ from pathlib import Path
 import yaml
 
 from openapi.shapes import generalize
-from reports import history, html, results, upgrade
+from openapi.specs import load_spec
+from reports import coverage, drift, history, html, results, upgrade
 from reports.compare import compare, load_allow, only_engine
+from reports.contract import FAIL
 from reports.results import ResultsError
 
 BASELINES = Path(__file__).resolve().parent.parent / "suites" / "baselines"  # the data the suites judge against
@@ -52,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     merge = commands.add_parser("merge", help="merge results of several runs into one compatibility report")
     merge.add_argument("results", nargs="+")
     merge.add_argument("--out", default="reports/output/merged", help="directory for results.json and report.html")
-    merge.add_argument("--spec-dir", type=Path, help="specs for the spec drift view (default: as the runs found them)")
+    merge.add_argument(
+        "--spec-dir",
+        type=Path,
+        help="specs for the spec drift view (default: the shapes each run recorded of its specs)",
+    )
     baseline = commands.add_parser("baseline", help="print schema and fuzz baseline entries not yet in the baselines")
     baseline.add_argument("results")
     baseline.add_argument(
@@ -93,9 +99,6 @@ def _history(paths: list[str], out: str) -> int:
 
 def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False) -> int:
     """Coverage from results.json; for runs made before it was recorded, from the transcript beside them."""
-    from openapi.specs import load_spec
-    from reports import coverage
-
     parts = []
     for path in paths:
         data = results.load(path)
@@ -168,6 +171,8 @@ def main(argv: list[str]) -> int:
                 raise ResultsError(f"none of the {len(missing)} results files exists: run the suites first")
             merged = results.merge([results.load(path) for path in present])
             merged["run"]["missing"] = missing
+            if args.spec_dir:
+                merged["spec_shapes"] = drift.spec_shapes(merged, lambda version: load_spec(version, args.spec_dir))
             out = Path(args.out)
             results.write(merged, out / "results.json")
             (out / "report.html").write_text(html.page(merged, args.spec_dir, "Engine API compatibility report"))
@@ -230,7 +235,7 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         engine = found.setdefault(test["engine"], {"tests": {}, "schema": {}, "fuzz": {}})
         version = data["engines"].get(test["engine"], {}).get("api_version", "")
         docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
-        if test["status"] == "Fail" and not test["known"] and not test.get("fuzz"):
+        if test["status"] == FAIL and not test["known"] and not test.get("fuzz"):
             name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
             client = {"client": f"{test['client']}-{test['client_version']}"} if test.get("client") else {}
             entry = engine["tests"].setdefault(

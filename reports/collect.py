@@ -15,7 +15,8 @@ import pytest
 
 from openapi.errata import applicable
 from openapi.shapes import fold
-from reports import html, results, verdict
+from openapi.specs import SpecUnavailable, load_spec, set_versions
+from reports import contract, coverage, drift, html, results, verdict
 
 AREAS = (
     "system",
@@ -26,6 +27,7 @@ AREAS = (
     "exec",
     "plugins",
     "swarm",
+    "session",
     "transports",
     "clients",
     "fuzz",
@@ -34,9 +36,6 @@ RESULTS = pytest.StashKey[dict]()
 _SHAPES = pytest.StashKey[dict]()  # results.shape_key -> shape record, gathered from the tests' reports
 _REPORTS = pytest.StashKey[dict]()  # nodeid -> the report that decides the test's status
 _CALLS = pytest.StashKey[list]()  # every API call: {method, path, status, engine, transport, test, phase}
-# what a real client's test records (suites/test_clients.py): who, the API version its paths named, how many
-# requests it sent, the steps it passed or skipped, and the step that failed
-CLIENT_FIELDS = ("client", "client_version", "api_version_sent", "client_requests", "steps", "skipped_steps", "step")
 _STARTED = pytest.StashKey[float]()  # when the run began (epoch seconds), for its wall time
 
 
@@ -70,10 +69,10 @@ def pytest_runtest_setup(item: pytest.Item):
     """After the fixtures: what the test is about (the api fixtures record the API version they call)."""
     yield
     params = getattr(item, "callspec", None)
-    api_version = next((value for name, value in item.user_properties if name == "api_version"), None)
+    api_version = next((value for name, value in item.user_properties if name == contract.API_VERSION), None)
     item.user_properties.append(
         (
-            "meta",
+            contract.META,
             {
                 "engine": params.params.get("engine_name") if params else None,
                 "transport": params.params.get("transport") if params else None,
@@ -88,12 +87,12 @@ def pytest_runtest_setup(item: pytest.Item):
 def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
     """Merge the response shapes a test recorded, and take them off its report (JUnit would list them all)."""
     shapes = config.stash[_SHAPES]
-    for _, shape in [p for p in report.user_properties if p[0] == "shape"]:
+    for _, shape in [p for p in report.user_properties if p[0] == contract.SHAPE]:
         key = results.shape_key(shape)
         fold(
             shapes.setdefault(key, {k: v for k, v in shape.items() if k not in ("fields", "values", "headers")}), shape
         )
-    for _, calls in [p for p in report.user_properties if p[0] == "calls"]:
+    for _, calls in [p for p in report.user_properties if p[0] == contract.CALLS]:
         for method, path, status, label, phase in calls:
             engine, _, transport = label.partition(" ")
             config.stash[_CALLS].append(
@@ -107,7 +106,7 @@ def _keep_shapes(config: pytest.Config, report: pytest.TestReport) -> None:
                     "phase": phase,
                 }
             )
-    report.user_properties = [p for p in report.user_properties if p[0] not in ("shape", "calls")]
+    report.user_properties = [p for p in report.user_properties if p[0] not in (contract.SHAPE, contract.CALLS)]
 
 
 _CONFIG: list[pytest.Config] = []  # pytest_runtest_logreport is not given the config
@@ -145,7 +144,7 @@ def _keep_deciding(seen: dict, report: pytest.TestReport) -> None:
         previous.total_duration += report.duration
         previous.user_properties = [
             *previous.user_properties,
-            *(p for p in report.user_properties if p[0] == "waited_s"),
+            *(p for p in report.user_properties if p[0] == contract.WAITED_S),
         ]
 
 
@@ -159,7 +158,7 @@ def _message(report: pytest.TestReport) -> str:
     # The harness's own words lead, for results.status_of to read their prefix: also when they come after
     # the exception they were raised while handling ("During handling of the above exception ...").
     said = [line.removeprefix("AssertionError: ") for line in errors or lines]
-    harness = [line for line in said if line.startswith(results.HARNESS_PREFIX)]
+    harness = [line for line in said if line.startswith(contract.HARNESS_PREFIX)]
     return (harness or said or [""])[0][:500]
 
 
@@ -180,9 +179,13 @@ def _cause(report: pytest.TestReport) -> list[str]:
 
 
 def _test_record(report: pytest.TestReport) -> dict:
-    props = dict(p for p in report.user_properties if p[0] not in ("schema_mismatch", "fuzz_finding", "shape"))
-    meta = props.get("meta", {})
-    message = props.get("cause") or _message(report)
+    props = dict(
+        p
+        for p in report.user_properties
+        if p[0] not in (contract.SCHEMA_MISMATCH, contract.FUZZ_FINDING, contract.SHAPE)
+    )
+    meta = props.get(contract.META, {})
+    message = props.get(contract.CAUSE) or _message(report)
     longrepr = report.longreprtext or ""
     xfail = hasattr(report, "wasxfail") or "[XPASS(strict)]" in longrepr
     status, known = results.status_of(
@@ -197,17 +200,20 @@ def _test_record(report: pytest.TestReport) -> dict:
         "api_version": meta.get("api_version"),
         "status": status,
         "known": known,
-        "message": "" if status == results.PASS and not known else message,
+        "message": "" if status == contract.PASS and not known else message,
         "duration": round(getattr(report, "total_duration", report.duration), 3),
-        "waited_s": props.get("waited_s", 0.0),  # slept between polls (fixtures/wait.py), for perf.bench
-        "schema_mismatches": [value for name, value in report.user_properties if name == "schema_mismatch"],
-        "curl": props.get("curl"),
+        "waited_s": props.get(contract.WAITED_S, 0.0),  # slept between polls (fixtures/wait.py), for perf.bench
+        "schema_mismatches": [value for name, value in report.user_properties if name == contract.SCHEMA_MISMATCH],
+        "curl": props.get(contract.CURL),
         "cause": _cause(report),
-        "exchange": props.get("exchange"),
-        **{key: props[key] for key in CLIENT_FIELDS if key in props},
+        "exchange": props.get(contract.EXCHANGE),
+        **{key: props[key] for key in contract.CLIENT_FIELDS if key in props},
         **(
-            {"fuzz": props["fuzz"], "fuzz_findings": [v for n, v in report.user_properties if n == "fuzz_finding"]}
-            if "fuzz" in props
+            {
+                "fuzz": props[contract.FUZZ],
+                "fuzz_findings": [v for n, v in report.user_properties if n == contract.FUZZ_FINDING],
+            }
+            if contract.FUZZ in props
             else {}
         ),
     }
@@ -227,12 +233,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shapes = list(config.stash[_SHAPES].values())
     tests = [_test_record(r) for r in config.stash[_REPORTS].values()]
     tests += results.reach(tests)
-    if any(t["status"] == results.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
+    if any(t["status"] == contract.FAIL for t in tests if t["flow"] == "test_reach") and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a reach below target fails the run like a failed test
     engines = {}
     for report in config.stash[_REPORTS].values():
         for name, value in report.user_properties:
-            if name == "engine_identity":
+            if name == contract.ENGINE_IDENTITY:
                 engines.update(value)
     versions = sorted(
         {e["api_version"] for e in engines.values() if e.get("api_version")}
@@ -257,6 +263,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "specs": _spec_sources(versions, _spec_dir(config)),
         "coverage": _coverage(config.stash[_CALLS], _spec_dir(config)),
     }
+    data["spec_shapes"] = drift.spec_shapes(data, lambda version: load_spec(version, _spec_dir(config)))
     config.stash[RESULTS] = data
     if engines or tests:
         results.write(data, _results_path(config))
@@ -265,9 +272,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def _coverage(calls: list[dict], spec_dir) -> dict | None:
     """Every call matched to its operation in the newest spec of the set (see reports/coverage.py)."""
-    from openapi.specs import SpecUnavailable, load_spec, set_versions
-    from reports import coverage
-
     version = max(set_versions(), key=lambda v: tuple(map(int, v.split("."))))
     try:
         return coverage.measure(calls, load_spec(version, spec_dir), version)
@@ -277,8 +281,6 @@ def _coverage(calls: list[dict], spec_dir) -> dict | None:
 
 def _spec_sources(versions: list[str], spec_dir) -> dict[str, str]:
     """Where the spec of each API version came from: baselines hold for moby's api/docs specs."""
-    from openapi.specs import SpecUnavailable, load_spec
-
     sources = {}
     for version in versions:
         try:
@@ -320,7 +322,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
             f"{test['engine']} {test['transport']}: {test['reach']['reached']}/"
             f"{test['reach']['operations']} operations reached 2xx (target {test['reach'].get('target', 0):.0%}) "
             f"{test['status'].upper()}",
-            red=test["status"] == results.FAIL,
+            red=test["status"] == contract.FAIL,
         )
         for line in html.unreached_lines(test["reach"].get("unreached", [])):
             terminalreporter.write_line(f"  {line}")

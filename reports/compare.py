@@ -24,7 +24,8 @@ from pathlib import Path
 import yaml
 
 from reports import upgrade
-from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, ResultsError
+from reports.contract import ERROR, FAIL, PASS, UNSUPPORTED
+from reports.results import ResultsError
 
 
 @dataclass

@@ -14,12 +14,10 @@ coverage in results.json: {"spec": API version, "operations": N,
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from openapi.operations import match, operations
-
-_LINE = re.compile(r"^([A-Z]+) (\S+) (\d{3}) \([\d.]+ ms[^)]*\) \[(\S+) (\S+)\] (.+)$")
+from reports.contract import parse_line
 
 
 def measure(calls: list[dict], spec: dict, version: str) -> dict:
@@ -96,17 +94,16 @@ def transcript_calls(path: Path) -> list[dict]:
     """The calls of a transcript file (first line of each block); the phase is not in it: "call"."""
     calls = []
     for line in path.read_text(errors="replace").splitlines():
-        found = _LINE.match(line)
-        if found:
-            method, target, status, engine, transport, test = found.groups()
+        call = parse_line(line)
+        if call:
             calls.append(
                 {
-                    "method": method,
-                    "path": target,
-                    "status": int(status),
-                    "engine": engine,
-                    "transport": transport,
-                    "test": test,
+                    "method": call.method,
+                    "path": call.path,
+                    "status": call.status,
+                    "engine": call.engine,
+                    "transport": call.transport,
+                    "test": call.test,
                     "phase": "call",
                 }
             )

@@ -13,12 +13,15 @@ from pathlib import Path
 
 import jinja2
 
+from openapi.errata import ERRATA
 from reports import drift, upgrade, verdict
-from reports.results import ERROR, FAIL, PASS, UNSUPPORTED, summary
+from reports.contract import DISABLED, ERROR, FAIL, PASS, UNSUPPORTED
+from reports.coverage import totals
+from reports.results import summary
 
-SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", "Disabled": "–", ERROR: "E"}
-CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", "Disabled": "none", ERROR: "err"}
-SEVERITY = [PASS, "Disabled", UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
+SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", DISABLED: "–", ERROR: "E"}
+CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", DISABLED: "none", ERROR: "err"}
+SEVERITY = [PASS, DISABLED, UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
 ROW_LIMIT = 200  # per drift table: a report must stay readable
 
 
@@ -264,7 +267,7 @@ def _reach_data(results: dict) -> list[dict]:
                 f"operations reached 2xx ({share:.0%}, target {reach.get('target', 0):.0%})"
                 + (f", {reach['unsupported']} unsupported" if reach.get("unsupported") else ""),
                 "status": test["status"],
-                "css": {"Pass": "good", "Fail": "bad"}.get(test["status"], "fair"),
+                "css": {PASS: "good", FAIL: "bad"}.get(test["status"], "fair"),
                 "rows": [
                     [
                         _cell(u["operation"]),
@@ -387,13 +390,11 @@ def _errata_data(results: dict) -> list[dict] | None:
     """The errata the run applied; None when it applied none (the section is left out)."""
     if not results.get("errata"):
         return None
-    from openapi.errata import ERRATA
-
     return [{"id": e.id, "summary": e.summary, "evidence": e.evidence} for e in ERRATA if e.id in results["errata"]]
 
 
-def _drift_data(results: dict, spec_dir: Path | None) -> dict:
-    spec = drift.spec_drift(results, drift.spec_loader(spec_dir))
+def _drift_data(results: dict) -> dict:
+    spec = drift.spec_drift(results)
     apis = drift.api_drift(results)
     return {
         "engine_count": len({s["engine"] for s in results["shapes"]}),
@@ -472,8 +473,6 @@ def _upgrade_row(entry: dict) -> list[dict]:
 
 
 def _coverage_data(results: dict) -> dict | None:
-    from reports.coverage import totals
-
     cov = results.get("coverage")
     if not cov:
         return None
@@ -500,7 +499,7 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
         "flows": _flows_data(results),
         "failures": _failures_data(results),
         "fuzz": _fuzz_data(results),
-        "drift": _drift_data(results, spec_dir),
+        "drift": _drift_data(results),
         "upgrade": _upgrade_data(results, spec_dir),
     }
 
@@ -528,8 +527,8 @@ def fuzz_section(results: dict) -> str:
     return str(_sections().fuzz(_fuzz_data(results)))
 
 
-def drift_views(results: dict, spec_dir: Path | None) -> str:
-    return str(_sections().drift(_drift_data(results, spec_dir)))
+def drift_views(results: dict) -> str:
+    return str(_sections().drift(_drift_data(results)))
 
 
 def report_sections(results: dict, spec_dir: Path | None = None) -> str:

@@ -13,7 +13,7 @@ shape: {engine, operation, status, api, test, variant, request, fields: {path: t
         the values that name a kind of request; request: one such request's path; values: the classes of values
         that are not per run, openapi.shapes.value_classes; headers: those a client reads; every answer of a
         scenario's call phase, fixtures/client/answers.py)
-Status is one of STATUSES: harness trouble (Error) is kept apart from conformance failures (Fail),
+Status is one of STATUSES (reports/contract.py): harness trouble (Error) is kept apart from conformance failures (Fail),
 and what an engine does not implement (Unsupported) apart from both.
 """
 
@@ -24,11 +24,11 @@ from pathlib import Path
 
 from packaging.version import Version
 
+from reports.contract import DISABLED, ERROR, FAIL, HARNESS_PREFIX, PASS, STATUSES, UNSUPPORTED, UNSUPPORTED_PREFIX
+from reports.coverage import combine
+from reports.drift import merge_spec_shapes
+
 FORMAT = 1
-PASS, FAIL, UNSUPPORTED, DISABLED, ERROR = "Pass", "Fail", "Unsupported", "Disabled", "Error"
-STATUSES = (PASS, FAIL, UNSUPPORTED, DISABLED, ERROR)
-UNSUPPORTED_PREFIX = "unsupported: "
-HARNESS_PREFIX = "harness: "
 # Share of the operations fuzzed on an engine and transport that must reach a 2xx answer, per engine family
 # (the name's part before "-"); operations of an area the engine does not implement are Unsupported, not fuzzed,
 # and count neither way. Engines of no known family (external, image:REF) get REACH_TARGET_OTHER.
@@ -196,9 +196,8 @@ def merge(parts: list[dict]) -> dict:
         merged["errata"] = sorted(set(merged["errata"]) | set(part.get("errata", [])))
         merged["versions"] = sorted(set(merged["versions"]) | set(part.get("versions", [])), key=Version)
     merged["tests"], merged["shapes"] = list(tests.values()), list(shapes.values())
-    from reports.coverage import combine
-
     merged["coverage"] = combine([p.get("coverage") for p in parts])
+    merged["spec_shapes"] = merge_spec_shapes([p.get("spec_shapes") for p in parts])
     return merged
 
 

@@ -23,7 +23,10 @@ from pathlib import Path
 
 from packaging.version import Version
 
+import openapi.specs
+from openapi.errata import ERRATA
 from openapi.shapes import comparable, diff, schema_shape
+from openapi.specs import SpecUnavailable, load_spec
 
 # In the order they break clients: a client that reads a field meets its loss first.
 KINDS = (
@@ -211,8 +214,6 @@ def _add(entries: dict, key: Key, change: tuple, tag: str | None, a: dict, b: di
 
 def _documenter(load_spec: Callable | None, version_a: str, version_b: str, errata: list[str]) -> Callable:
     """entry -> True (the spec diff or an erratum accounts for it), False, or None (no spec to read)."""
-    from openapi.errata import ERRATA
-
     applied = [e for e in ERRATA if e.id in errata]
     specs: dict[str, dict | None] = {}
 
@@ -258,14 +259,13 @@ def _in_spec_diff(entry: dict, old: dict, new: dict, old_spec: dict, new_spec: d
 def spec_files(spec_dir: Path | None, specs: dict[str, str]) -> Callable[[str], dict]:
     """A loader of the spec files there are, never downloading: SPEC_DIR's, else the cache's (where the run's
     specs were kept, results.json `specs`). Errata applied, as the run had them."""
-    from openapi.specs import CACHE_DIR, SpecUnavailable, load_spec
 
     def load(version: str) -> dict:
-        for directory in (spec_dir, CACHE_DIR):
+        for directory in (spec_dir, openapi.specs.CACHE_DIR):  # read when called: tests point it elsewhere
             if directory and (Path(directory) / f"v{version}.yaml").is_file():
                 return load_spec(version, Path(directory))
         raise SpecUnavailable(
-            f"no v{version}.yaml in {spec_dir or CACHE_DIR} (the run had it from {specs.get(version)})"
+            f"no v{version}.yaml in {spec_dir or openapi.specs.CACHE_DIR} (the run had it from {specs.get(version)})"
         )
 
     return load

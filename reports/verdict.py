@@ -13,9 +13,7 @@ import re
 import shlex
 from collections import defaultdict
 
-from reports.results import DISABLED, ERROR, FAIL, HARNESS_PREFIX, PASS, UNSUPPORTED
-
-GONE_PREFIX = "engine gone since "
+from reports.contract import DISABLED, ERROR, FAIL, GONE_PREFIX, HARNESS_PREFIX, PASS, UNSUPPORTED
 
 
 def _kind(test: dict) -> str:

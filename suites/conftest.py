@@ -9,6 +9,7 @@ pytest_plugins = [
     "fixtures.client.plugin",  # the api client per transport, the transcript
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.scenario.swarm",  # the two-node swarm (cluster)
+    "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging
     "fixtures.clients.plugin",  # real clients: --client, their installs, the recording relay
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
@@ -16,6 +17,5 @@ pytest_plugins = [
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own sessionstart starts the workers
 def pytest_sessionstart(session: pytest.Session) -> None:
-    from fixtures.engines.plugin import build_images  # here: imported above, the plugins would lose assert rewriting
-
-    build_images(session.config)
+    # the plugin as registered above (importing it here first would cost it pytest's assertion rewriting)
+    session.config.pluginmanager.get_plugin("fixtures.engines.plugin").build_images(session.config)

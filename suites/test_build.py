@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from fixtures.scenario.objects import demux, json_lines, tar_of
+from fixtures.scenario.objects import demux, tar_of
+from fixtures.scenario.streams import check_stream, json_messages, stream_errors
 
 pytestmark = pytest.mark.images
 
@@ -56,7 +57,7 @@ def test_buildargs_target_labels_and_several_tags(api, made, call):
         target="final",
         labels=json.dumps({**made.labels, "conformance.built": "yes"}),
     )
-    assert not [m for m in json_lines(built) if "error" in m], built.text[-300:]
+    check_stream(built, "POST /build")
     one = call("GET /images/{name}/json", 200, name=first)
     assert one["Id"] == call("GET /images/{name}/json", 200, name=second)["Id"]
     assert one["Config"]["Labels"]["conformance.built"] == "yes"
@@ -73,7 +74,7 @@ def test_dockerfile_path_nocache_quiet_gzip(api, made, call):
     made.removes_image(first)
 
     again = _build(api, made, files, [tag], dockerfile="build/Other.dockerfile", nocache=1, q=1, gzipped=True)
-    messages = json_lines(again)
+    messages = json_messages(again)
     rebuilt = call("GET /images/{name}/json", 200, name=tag)["Id"]
     assert rebuilt != first, "nocache: the RUN step ran again"
     printed = [m["stream"].strip() for m in messages if m.get("stream", "").strip()]
@@ -91,9 +92,9 @@ def test_a_failing_step_gives_an_error_and_no_image(api, made):
     """A RUN step that exits non-zero: an error message in the stream, and no image of that tag."""
     tag = f"{made.name('built')}:latest"
     failed = _build(api, made, {"Dockerfile": b"FROM alpine\nRUN exit 7\n"}, [tag])
-    errors = [m for m in json_lines(failed) if "error" in m]
+    errors = stream_errors(failed)
     assert errors, failed.text[-300:]
-    assert "7" in errors[-1]["error"]
+    assert "7" in errors[-1]
     assert api.get(f"/images/{tag}/json").status_code == 404
 
 

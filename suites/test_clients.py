@@ -16,6 +16,7 @@ from fixtures.clients.plugin import client_env, failure_requests
 from fixtures.clients.relay import Relay
 from fixtures.clients.steps import Outcome, StepFailed, run_commands, run_script
 from fixtures.clients.workflows import HERE, Target, cli_steps, compose_steps
+from reports import contract
 
 pytestmark = pytest.mark.clients
 
@@ -32,16 +33,19 @@ def test_workflow(client: ClientSpec, engine, transport: str, relay: Relay, targ
     try:
         outcome = _run(client, env, target)
     except StepFailed as failure:
-        request.node.user_properties.append(("step", failure.step))
+        request.node.user_properties.append((contract.STEP, failure.step))
         raise StepFailed(
             failure.step, failure.command, f"{failure.detail}\nthe client's last requests:\n{failure_requests(relay)}"
         ) from None
     finally:  # on the call's own report, which decides the test's record
-        sent = [("api_version_sent", relay.api_version_sent()), ("client_requests", len(relay.requests()))]
+        sent = [
+            (contract.API_VERSION_SENT, relay.api_version_sent()),
+            (contract.CLIENT_REQUESTS, len(relay.requests())),
+        ]
         request.node.user_properties += sent
-    request.node.user_properties.append(("steps", outcome.passed))
+    request.node.user_properties.append((contract.STEPS, outcome.passed))
     if outcome.skipped:
-        request.node.user_properties.append(("skipped_steps", outcome.skipped))
+        request.node.user_properties.append((contract.SKIPPED_STEPS, outcome.skipped))
     assert outcome.passed, f"{client.key}: the workflow ran no step"
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from fixtures.scenario.objects import demux
-from fixtures.scenario.plugin import UNSUPPORTED
 from fixtures.wait import until
+from reports.contract import unsupported
 
 pytestmark = pytest.mark.containers
 
@@ -115,7 +115,7 @@ def _skip_unless_served(response, engine, operation: str) -> None:
         and response.status_code == 404
         and "json" not in response.headers.get("Content-Type", "")
     ):
-        pytest.skip(f"{UNSUPPORTED}{engine.name} does not serve {operation} (404 {response.text.strip()[:40]})")
+        pytest.skip(unsupported(f"{engine.name} does not serve {operation} (404 {response.text.strip()[:40]})"))
 
 
 def _logged(api, container: str) -> str:

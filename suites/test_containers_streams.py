@@ -5,17 +5,17 @@ import datetime
 import pytest
 
 from fixtures.scenario.objects import demux
-from fixtures.scenario.plugin import UNSUPPORTED
 from fixtures.scenario.streams import (
     UPGRADE_TCP,
     Hijacked,
-    json_stream,
+    json_messages,
     mask_frame,
     read_stream,
     websocket_headers,
     websocket_payloads,
 )
 from fixtures.wait import until
+from reports.contract import unsupported
 
 pytestmark = pytest.mark.containers
 
@@ -88,7 +88,7 @@ def test_attach_websocket_carries_the_output(api, made, engine):
     response = api.get(f"/containers/{container}/attach/ws", params=params, headers=websocket_headers(), stream=True)
     if engine.spec.kind == "podman" and response.status_code == 404:  # its compat API has no such route
         response.close()
-        pytest.skip(f"{UNSUPPORTED}{engine.name} does not serve GET /containers/{{id}}/attach/ws (404)")
+        pytest.skip(unsupported(f"{engine.name} does not serve GET /containers/{{id}}/attach/ws (404)"))
     assert response.status_code == 101, f"GET /containers/{{id}}/attach/ws: {response.status_code}"
     assert response.headers["Upgrade"].lower() == "websocket"
     with Hijacked(response) as attached:
@@ -159,7 +159,7 @@ def test_stats_stream_gives_samples_until_hung_up(api, made):
     container = made.running()
     response = api.get(f"/containers/{container}/stats", params={"stream": 1}, stream=True, timeout=STREAM_SECONDS)
     assert response.status_code == 200
-    samples = json_stream(read_stream(response, lambda got: len(json_stream(got)) >= 2, STREAM_SECONDS))
+    samples = json_messages(read_stream(response, lambda got: len(json_messages(got)) >= 2, STREAM_SECONDS))
     assert len(samples) >= 2
     assert samples[1]["read"] > samples[0]["read"]
     assert samples[1]["precpu_stats"]["cpu_usage"]["total_usage"] == samples[0]["cpu_stats"]["cpu_usage"]["total_usage"]

@@ -1,14 +1,15 @@
 """Images: pull through the registry, build from a tar context, list, run, delete."""
 
-import base64
 import io
 import json
 import tarfile
 
 import pytest
 
-from fixtures.scenario.objects import demux, json_lines
+from fixtures.client.http import registry_auth
+from fixtures.scenario.objects import demux
 from fixtures.scenario.plugin import auth_registry_of, registry_of
+from fixtures.scenario.streams import check_stream, json_messages, stream_errors
 
 pytestmark = pytest.mark.images
 
@@ -24,7 +25,7 @@ def test_pull_lists_and_runs(api, made, call):
     """POST /images/create?fromImage=alpine&tag=latest 200; listed with its tag; runs."""
     pulled = api.post("/images/create", params={"fromImage": "alpine", "tag": "latest"}, timeout=120)
     assert pulled.status_code == 200
-    messages = json_lines(pulled)
+    messages = json_messages(pulled)
     assert not [m for m in messages if "error" in m], messages
     assert any("alpine:latest" in m.get("status", "") for m in messages), messages[-1]
 
@@ -59,12 +60,6 @@ def test_unknown_image_is_404(api, made):
     assert missing.json()["message"]
 
 
-def _auth(server: str, username: str = "", password: str = "") -> str:
-    """An X-Registry-Auth header: base64url of the JSON auth configuration."""
-    config = {"username": username, "password": password, "serveraddress": server}
-    return base64.urlsafe_b64encode(json.dumps(config).encode()).decode()
-
-
 def _ours(made, **more) -> str:
     """A filters= value of the run's labels, and MORE."""
     filters = {"label": [f"{k}={v}" for k, v in made.labels.items()]}
@@ -93,10 +88,10 @@ def test_push_and_pull_back_by_digest(api, made, call, engine):
     and a pull by digest see."""
     registry = registry_of(engine)
     built = made.image('FROM alpine\nRUN echo pushed > /pushed\nCMD ["cat", "/pushed"]\n')
-    reference, digest = made.pushed(built, registry, _auth(registry))
+    reference, digest = made.pushed(built, registry, registry_auth(registry))
 
     distribution = call(
-        "GET /distribution/{name}/json", 200, name=reference, headers={"X-Registry-Auth": _auth(registry)}
+        "GET /distribution/{name}/json", 200, name=reference, headers={"X-Registry-Auth": registry_auth(registry)}
     )
     assert distribution["Descriptor"]["digest"] == digest
 
@@ -108,10 +103,13 @@ def test_push_and_pull_back_by_digest(api, made, call, engine):
     by_digest = f"{repo}@{digest}"
     made.removes_image(by_digest)
     pulled = api.post(
-        "/images/create", params={"fromImage": by_digest}, headers={"X-Registry-Auth": _auth(registry)}, timeout=120
+        "/images/create",
+        params={"fromImage": by_digest},
+        headers={"X-Registry-Auth": registry_auth(registry)},
+        timeout=120,
     )
     assert pulled.status_code == 200
-    assert not [m for m in json_lines(pulled) if "error" in m], pulled.text[-300:]
+    check_stream(pulled, "POST /images/create")
     assert by_digest in call("GET /images/{name}/json", 200, name=by_digest)["RepoDigests"]
     assert _run(api, made, call, by_digest) == "pushed\n"
 
@@ -152,7 +150,7 @@ def test_save_delete_load(api, made, call):
         "/images/load", data=one, params={"quiet": 1}, headers={"Content-Type": "application/x-tar"}, timeout=60
     )
     assert loaded.status_code == 200
-    assert [m.get("stream") for m in json_lines(loaded)] == [f"Loaded image: {first}\n"], "quiet: no progress"
+    assert [m.get("stream") for m in json_messages(loaded)] == [f"Loaded image: {first}\n"], "quiet: no progress"
     assert any(first in (i.get("RepoTags") or []) for i in call("GET /images/json", 200))
     assert _run(api, made, call, first) == "saved\n"
 
@@ -228,30 +226,30 @@ def test_list_filters(api, made, call):
     assert malformed.json()["message"]
 
 
-def _stream_errors(response) -> list[str]:
-    return (
-        [m["error"] for m in json_lines(response) if "error" in m] if response.status_code == 200 else [response.text]
-    )
+def _refused(response) -> bool:
+    """Whether a push or pull was refused: by its status, or by an error in its progress stream."""
+    return response.status_code != 200 or bool(stream_errors(response))
 
 
 def test_push_and_pull_need_credentials(api, made, call, engine):
     """A registry with htpasswd auth: push and pull fail without X-Registry-Auth and succeed with it."""
     registry = auth_registry_of(engine)
-    auth = _auth(registry.address, registry.username, registry.password)
+    auth = registry_auth(registry.address, registry.username, registry.password)
     built = made.image('FROM alpine\nRUN echo private > /private\nCMD ["cat", "/private"]\n')
     anonymous = made.tag(built, f"{registry.address}/{made.name('private')}")
-    assert _stream_errors(api.post(f"/images/{anonymous}/push", timeout=120)), "pushed without credentials"
+    assert _refused(api.post(f"/images/{anonymous}/push", timeout=120)), "pushed without credentials"
 
     reference, digest = made.pushed(built, registry.address, auth)
     for name in (reference, anonymous, built):
         call("DELETE /images/{name}", 200, name=name)
-    assert _stream_errors(api.post("/images/create", params={"fromImage": reference}, timeout=120)), (
+    assert _refused(api.post("/images/create", params={"fromImage": reference}, timeout=120)), (
         "pulled without credentials"
     )
     assert api.get(f"/images/{reference}/json").status_code == 404
 
     pulled = api.post("/images/create", params={"fromImage": reference}, headers={"X-Registry-Auth": auth}, timeout=120)
-    assert not _stream_errors(pulled)
+    assert pulled.status_code == 200, pulled.text[-300:]
+    check_stream(pulled, "POST /images/create")
     assert (
         f"{reference.rsplit(':', 1)[0]}@{digest}" in call("GET /images/{name}/json", 200, name=reference)["RepoDigests"]
     )

@@ -3,19 +3,21 @@ removed."""
 
 import pytest
 
-from fixtures.scenario.objects import json_lines
+from fixtures.scenario.managed_plugin import plugin_context
 from fixtures.scenario.plugin import registry_of
+from fixtures.scenario.streams import check_stream, stream_errors
+from reports.contract import harness
 
 pytestmark = pytest.mark.plugins
 
 
 def push_plugin(api, engine_pool, made, remote: str) -> str:
     """The plugin REMOTE made here, pushed to the run's registry, and no longer in the engine."""
-    made.plugin(remote, engine_pool.plugin_tar(remote))
+    made.plugin(remote, plugin_context(engine_pool.plugin_rootfs(), remote))
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)
-    errors = [m["error"] for m in json_lines(pushed) if "error" in m]
-    assert pushed.status_code == 200 and not errors, (
-        f"harness: push {pushed.status_code}: {errors or pushed.text[:300]}"
+    errors = stream_errors(pushed)
+    assert pushed.status_code == 200 and not errors, harness(
+        f"push {pushed.status_code}: {errors or pushed.text[:300]}"
     )
     assert api.delete(f"/plugins/{remote}").status_code == 200
     return remote
@@ -53,7 +55,7 @@ def pull(api, made, remote: str, name: str | None = None) -> str:
     privileges = api.get("/plugins/privileges", params={"remote": remote}).json()
     params = {"remote": remote, **({"name": name} if name else {})}
     pulled = api.post("/plugins/pull", params=params, json=privileges, timeout=120)
-    assert pulled.status_code == 200 and "error" not in pulled.text, f"harness: pull {pulled.text[-300:]}"
+    assert pulled.status_code == 200 and not stream_errors(pulled), harness(f"pull {pulled.text[-300:]}")
     made.plugins.append(name or remote)
     return name or remote
 
@@ -62,12 +64,13 @@ def test_create_and_push(api, engine, engine_pool, made, call):
     """POST /plugins/create from a tar context installs it disabled; POST /plugins/{name}/push puts it in the
     registry: removed here, its privileges are then read from the registry and it pulls back."""
     remote = f"{registry_of(engine)}/{made.name('plugin')}:latest"
-    made.plugin(remote, engine_pool.plugin_tar(remote))  # POST /plugins/create, 204
+    made.plugin(remote, plugin_context(engine_pool.plugin_rootfs(), remote))  # POST /plugins/create, 204
     created = call("GET /plugins/{name}/json", 200, name=remote)
     assert (created["Enabled"], created["Config"]["Interface"]["Socket"]) == (False, "conformance.sock")
 
     pushed = api.post(f"/plugins/{remote}/push", timeout=120)  # a progress stream: its errors come in it
-    assert pushed.status_code == 200 and not [m for m in json_lines(pushed) if "error" in m], pushed.text[-300:]
+    assert pushed.status_code == 200, pushed.text[-300:]
+    check_stream(pushed, "POST /plugins/{name}/push")
     call("DELETE /plugins/{name}", 200, name=remote)
     privileges = call("GET /plugins/privileges", 200, params={"remote": remote})  # read from the registry
     assert {"Name": "network", "Description": "permissions to access a network", "Value": ["host"]} in privileges
@@ -85,7 +88,7 @@ def test_pull_enable_disable_remove(api, made, call, pushed_plugin):
     pulled = api.post("/plugins/pull", params={"remote": remote}, json=privileges, timeout=120)
     made.plugins.append(remote)  # removed at the end whatever fails below: later tests pull the same plugin
     assert pulled.status_code == 200
-    assert not [m for m in json_lines(pulled) if "error" in m], pulled.text[-300:]
+    check_stream(pulled, "POST /plugins/pull")
     plugin = next(p for p in call("GET /plugins", 200) if p["Name"] == remote)
     assert plugin["Enabled"] is False, "a pulled plugin waits to be enabled"
     assert plugin["Config"]["Interface"]["Socket"] == "conformance.sock"
@@ -106,7 +109,7 @@ def test_pull_without_privileges_is_refused(api, made, pushed_plugin):
     pulled = api.post("/plugins/pull", params={"remote": pushed_plugin}, json=[], timeout=120)
     made.plugins.append(pushed_plugin)  # an engine that installs it anyway must not leave it to later tests
     assert pulled.status_code == 200, "the refusal comes in the progress stream"
-    assert [m["error"] for m in json_lines(pulled) if "error" in m] == ["incorrect privileges"], pulled.text[-300:]
+    assert stream_errors(pulled) == ["incorrect privileges"], pulled.text[-300:]
     assert api.get(f"/plugins/{pushed_plugin}/json").status_code == 404
 
 
@@ -122,7 +125,8 @@ def test_enable_timeout_is_optional(api, made, pushed_plugin):
     privileges = api.get("/plugins/privileges", params={"remote": pushed_plugin}).json()
     pulled = api.post("/plugins/pull", params={"remote": pushed_plugin}, json=privileges, timeout=120)
     made.plugins.append(pushed_plugin)  # removed at the end like every plugin a test pulls
-    assert pulled.status_code == 200 and "error" not in pulled.text
+    assert pulled.status_code == 200, pulled.text[-300:]
+    check_stream(pulled, "POST /plugins/pull")
     enabled = api.post(f"/plugins/{pushed_plugin}/enable", timeout=60)
     assert enabled.status_code == 200, enabled.text
 
@@ -159,7 +163,7 @@ def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin, se
     privileges = call("GET /plugins/privileges", 200, params={"remote": second})
     upgraded = api.post(f"/plugins/{plugin}/upgrade", params={"remote": second}, json=privileges, timeout=120)
     assert upgraded.status_code in (200, 204), upgraded.text  # the status is judged in test_upgrade_answers_204
-    assert not [m for m in json_lines(upgraded) if "error" in m], upgraded.text[-300:]
+    check_stream(upgraded, "POST /plugins/{name}/upgrade")
     after = call("GET /plugins/{name}/json", 200, name=plugin)
     assert after["Name"] == before["Name"]
     assert after["PluginReference"] == second

@@ -1,9 +1,8 @@
-"""Swarm: the cluster itself (inspect, update, tokens, autolock, unlock, join, leave), secrets and configs, and
-POST /session; on a two-node swarm of the run's own (the engine as manager, a second instance of it as worker)."""
+"""Swarm: the cluster itself (inspect, update, tokens, autolock, unlock, join, leave), secrets and configs; on a
+two-node swarm of the run's own (the engine as manager, a second instance of it as worker)."""
 
 import base64
 import json
-import uuid
 
 import pytest
 
@@ -231,33 +230,3 @@ def test_duplicate_secret_name_is_409(api, cluster, made):
     second = api.post("/secrets/create", json=made.labelled({"Name": name, "Data": base64.b64encode(b"one").decode()}))
     assert second.status_code == 409
     assert second.json()["message"]
-
-
-def test_session_upgrade_is_answered(api):
-    """POST /session with Upgrade: h2c is answered 101 with Connection: Upgrade and Upgrade: h2c; then hung up."""
-    response = api.post(
-        "/session",
-        headers={
-            "Connection": "Upgrade",
-            "Upgrade": "h2c",
-            "X-Docker-Expose-Session-Uuid": uuid.uuid4().hex,
-            "X-Docker-Expose-Session-Name": "conformance",
-            "X-Docker-Expose-Session-Sharedkey": "conformance",
-        },
-        stream=True,
-        timeout=30,
-    )
-    try:
-        assert response.status_code == 101, response.text
-        assert response.headers["Connection"].lower() == "upgrade"
-        assert response.headers["Upgrade"] == "h2c"
-    finally:
-        response.close()  # hangs up the hijacked connection
-    assert api.get("/_ping").status_code == 200, "the engine answers on a new connection after the hang-up"
-
-
-def test_session_without_upgrade_is_400(api):
-    """POST /session without an Upgrade header is refused as a bad parameter."""
-    refused = api.post("/session", timeout=30)
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["message"]

@@ -6,8 +6,9 @@ import time
 import pytest
 
 from fixtures.scenario import agreements
-from fixtures.scenario.objects import STOPS_ON_TERM, json_lines
+from fixtures.scenario.objects import STOPS_ON_TERM
 from fixtures.scenario.plugin import auth_registry_of, registry_of
+from fixtures.scenario.streams import json_messages
 from fixtures.wait import WaitTimeout, until
 
 pytestmark = pytest.mark.system
@@ -40,7 +41,7 @@ def test_events_of_a_container_lifecycle(api, made):
         until_now = f"{time.time():.6f}"  # until makes the stream end: now, not later (a later one blocks till then)
         response = api.get("/events", params={"since": since, "until": until_now, "filters": filters}, timeout=30)
         assert response.status_code == 200
-        events = json_lines(response)
+        events = json_messages(response)
         assert {e.get("id") for e in events} <= {container}, "the filter lets only our container through"
         return [e.get("Action") or e.get("status") for e in events]
 
@@ -103,7 +104,7 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
             "/events", params={"since": since, "until": until_now, "filters": json.dumps(filters)}, timeout=30
         )
         assert response.status_code == 200
-        return json_lines(response)
+        return json_messages(response)
 
     def actions(events: list[dict]) -> list[str]:
         return [e.get("Action") for e in events]
@@ -119,7 +120,7 @@ def _events(api, since: str, filters: dict, wanted: list[str]) -> list[dict]:
         )
     except WaitTimeout as timeout:
         response = api.get("/events", params={"since": since, "until": f"{time.time():.0f}"}, timeout=30)
-        pytest.fail(f"{timeout}; unfiltered: {json_lines(response)}")
+        pytest.fail(f"{timeout}; unfiltered: {json_messages(response)}")
 
 
 def test_events_of_images(api, made, call):

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 import fixtures.baselines as baselines
+from reports.contract import BASELINE_SEEN
 from tests.test_report_plugin import suite  # noqa: F401  (the pytester fixture of the suite's plugins)
 
 BASELINE = """
@@ -44,7 +45,7 @@ def test_schema_entries_match_by_operation_and_path_glob(baseline_engine, operat
     engine = baseline_engine
     known = baselines.known_schema_deviation(engine, operation, path, node)
     assert known == (baselines.load_baseline(engine)["schema"][index] if index is not None else None)
-    assert node.user_properties == ([(baselines.SEEN, (engine, "schema", index))] if index is not None else [])
+    assert node.user_properties == ([(BASELINE_SEEN, (engine, "schema", index))] if index is not None else [])
 
 
 @pytest.mark.parametrize(
@@ -69,8 +70,18 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ("tests: [{test: a, reason: b}]", "a tests entry lacks link"),
-        ("fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]", "fuzz entry class 'nobody'"),
+        (
+            "tests: [{test: a, reason: b}]",
+            r"docker-28.5.yaml: tests/0 \(a\): 'link' is a required property \(and 1 more\)",
+        ),
+        (
+            "tests: [{test: test_a.py::test_b, reason: b, link: c, transports: [ssh]}]",
+            "transports/0: 'ssh' is not one of",
+        ),
+        (
+            "fuzz: [{operation: a, check: b, class: nobody, reason: c, link: d}]",
+            "fuzz/0 \\(a\\) class: 'nobody' is not one of",
+        ),
         ("schema: [", "not valid YAML"),
         (
             "fuzz: [{operation: POST /secrets/create, check: Response violates schema, class: spec, reason: r, link: l}]",  # noqa: E501
@@ -179,7 +190,7 @@ def test_an_intermittent_entry_must_be_a_regex(baseline_engine):
     (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
         "tests: [{test: a, reason: b, link: c, intermittent: '('}]"
     )
-    with pytest.raises(pytest.UsageError, match="intermittent '\\(': missing"):
+    with pytest.raises(pytest.UsageError, match="intermittent: '\\(' is not a 'regex'"):
         baselines.load_baseline(baseline_engine)
 
 

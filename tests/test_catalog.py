@@ -17,7 +17,7 @@ def test_known_engines_have_recipes_and_expected_versions():
     assert set(ENGINES) == {"docker-20.10", "docker-26.1", "docker-28.5", "podman-4.3", "podman-5.4", "podman-5.8"}
     assert engine_spec("docker-26.1").recipe.suite == "trixie"
     assert (engine_spec("docker-28.5").version, engine_spec("docker-28.5").api_version) == ("28.5.2", "1.51")
-    assert set(engine_spec("podman-5.8").unsupported) == {"plugins", "swarm"}
+    assert set(engine_spec("podman-5.8").unsupported) == {"plugins", "swarm", "session"}
     assert engine_spec("podman-5.8").data_dir == "/var/lib/containers"
 
 
@@ -61,6 +61,7 @@ def test_unknown_engine_says_what_to_choose(name):
         ("DELETE /nodes/{id}", "swarm"),
         ("GET /tasks", "swarm"),
         ("POST /configs/create", "swarm"),
+        ("POST /session", "session"),
         ("GET /secrets", None),  # podman keeps secrets of its own without swarm mode
         ("POST /secrets/{id}/update", None),
         ("GET /containers/json", None),

@@ -3,7 +3,7 @@
 import socket
 import subprocess
 
-from fixtures.engines.cleanup import OWNER_LABEL, RUN_LABEL, Run, owner_alive, owner_of
+from fixtures.run import OWNER_LABEL, RUN_LABEL, Run, owner_alive, owner_of
 
 
 def test_a_live_process_owns_its_objects():

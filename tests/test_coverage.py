@@ -73,12 +73,16 @@ def test_merged_results_combine_coverage_and_the_cli_prints_the_uncovered(tmp_pa
     assert cli.main(["coverage", "--require-all", str(tmp_path / "r.json")]) == 1  # CI's guard against lost coverage
 
 
-def test_transcript_lines_give_the_calls():
-    line = "GET /v1.51/info 200 (3.1 ms) [docker-28.5 tls] suites/test_system.py::test_info[docker-28.5-tls]"
-    assert coverage._LINE.match(line).groups()[3:5] == ("docker-28.5", "tls")
-
-
-def test_transcript_lines_of_fuzz_tests_whose_ids_hold_a_space_give_the_calls():
-    test = "suites/test_fuzz.py::test_operation[docker-28.5-GET /containers/json-unix]"
-    line = f"GET /v1.51/containers/json 200 (1.1 ms, call) [docker-28.5-fuzz unix] {test}"
-    assert coverage._LINE.match(line).groups()[5] == test
+def test_transcript_lines_give_the_calls(tmp_path):
+    test = "suites/test_fuzz.py::test_operation[docker-28.5-GET /containers/json-unix]"  # an id with a space
+    log = tmp_path / "transcript.log"
+    log.write_text(
+        "GET /v1.51/info 200 (3.1 ms) [docker-28.5 tls] suites/test_system.py::test_info[docker-28.5-tls]\n"
+        '  < {"ID": "x"}\n'
+        f"GET /v1.51/containers/json 200 (1.1 ms, call) [docker-28.5-fuzz unix] {test}\n"
+    )
+    calls = coverage.transcript_calls(log)
+    assert [(c["engine"], c["transport"], c["test"]) for c in calls] == [
+        ("docker-28.5", "tls", "suites/test_system.py::test_info[docker-28.5-tls]"),
+        ("docker-28.5-fuzz", "unix", test),
+    ]

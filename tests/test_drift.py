@@ -1,5 +1,7 @@
 """The four drift views, from small hand-made results."""
 
+import json
+
 from reports import drift, html, upgrade
 
 
@@ -67,7 +69,7 @@ def test_the_engines_view_keeps_the_docker_chain_apart_and_names_each_api_versio
         ("the Docker upgrade chain", ["docker-20.10", "docker-26.1", "docker-28.5"]),
         ("Docker against the others", ["docker-28.5", "podman-4.3", "podman-5.8"]),
     ]
-    between_engines = html.drift_views(RESULTS, None).split("<h3>2.")[0]
+    between_engines = html.drift_views(RESULTS).split("<h3>2.")[0]
     assert "docker-26.1 @ API 1.45" in between_engines and between_engines.count("/*/VirtualSize") == 1
 
 
@@ -135,7 +137,8 @@ def test_spec_drift_compares_success_schemas_and_names_missing_specs():
             raise FileNotFoundError(f"v{version}.yaml")
         return specs[version]
 
-    view = drift.spec_drift(RESULTS, load)
+    recorded = drift.spec_shapes(RESULTS, load)  # by the run, which has the specs
+    view = drift.spec_drift(RESULTS | {"spec_shapes": json.loads(json.dumps(recorded))})  # from its results
     assert view["versions"] == ["1.41", "1.51"]
     assert view["missing"] == ["1.45: v1.45.yaml"]
     assert view["operations"] == [
@@ -144,6 +147,17 @@ def test_spec_drift_compares_success_schemas_and_names_missing_specs():
             "changes": [("1.51", "added", "/*/Size", ""), ("1.51", "removed", "/*/VirtualSize", "")],
         }
     ]
+    half = {**recorded, "versions": ["1.41"], "shapes": {"1.41": recorded["shapes"]["1.41"]}}
+    other = {
+        "versions": ["1.45", "1.51"],
+        "missing": [],
+        "shapes": {v: recorded["shapes"]["1.51"] for v in ("1.45", "1.51")},
+    }
+    merged = drift.merge_spec_shapes([half, None, other])  # runs merged: a spec one of them lacked, another had
+    assert merged["versions"] == ["1.41", "1.45", "1.51"] and merged["missing"] == []
+    assert drift.spec_drift({"shapes": [], "versions": []})["missing"][0].startswith(
+        "these results hold no spec shapes"
+    )
 
 
 def test_spec_conformance_counts_each_mismatch_once_with_its_tests():

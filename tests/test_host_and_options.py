@@ -2,7 +2,7 @@
 
 import pytest
 
-from fixtures.engines import host
+from fixtures.engines import host, images
 from suites import conftest
 
 
@@ -14,8 +14,17 @@ def test_unanswering_docker_host_names_the_fix(tmp_path, monkeypatch):
 
 
 def test_unknown_host_command_exits_2(capsys):
-    assert host.main(["bogus"]) == 2
-    assert "use `up` or `status`" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit:
+        host.main(["bogus"])
+    assert exit.value.code == 2
+    assert "invalid choice: 'bogus' (choose from 'up', 'status')" in capsys.readouterr().err
+
+
+def test_unknown_image_recipe_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit:
+        images.main(["build", "docker-99"])
+    assert exit.value.code == 2
+    assert "unknown recipe 'docker-99': choose from registry, alpine" in capsys.readouterr().err
 
 
 def _suite_plugins() -> list[str]:

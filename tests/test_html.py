@@ -175,7 +175,7 @@ def test_the_engine_vs_spec_view_shows_new_mismatches_and_folds_known_ones_into_
             mismatches=[mismatch("/New", False), mismatch("/A", True), mismatch("/B", True)],
         )
     ]
-    page = html.drift_views(_results("docker-28.5", tests, api="1.51") | {"versions": []}, None)
+    page = html.drift_views(_results("docker-28.5", tests, api="1.51") | {"versions": []})
     assert "(3 places: 1 new, 2 known)" in page
     assert "/New" in page and "/A" not in page, "known places are counted, not listed"
     assert "2 known mismatches" in page

@@ -158,7 +158,7 @@ import pytest
 import requests
 
 from fixtures.fuzz.runner import Finding, Outcome
-from suites.test_fuzz import _judge
+from fixtures.fuzz.plugin import judge
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_schema(engine_name, transport, check):
 def test_fuzz(engine_name, request):
     outcome = Outcome("GET /xa")
     outcome.add(Finding("GET /xa", "Server error", "500", 500, "curl ..."))
-    _judge(outcome, engine_name, request)
+    judge(outcome, engine_name, request)
 """
 
 

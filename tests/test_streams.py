@@ -7,8 +7,21 @@ import struct
 import time
 from types import SimpleNamespace
 
+import pytest
+import requests
+
+from fixtures.client.http import registry_auth
 from fixtures.scenario.objects import tar_of
-from fixtures.scenario.streams import Hijacked, json_stream, mask_frame, path_stat, tar_members, websocket_payloads
+from fixtures.scenario.streams import (
+    Hijacked,
+    check_stream,
+    json_messages,
+    mask_frame,
+    path_stat,
+    stream_errors,
+    tar_members,
+    websocket_payloads,
+)
 
 
 def _hijacked(sock: socket.socket) -> Hijacked:
@@ -66,6 +79,30 @@ def test_tar_members_and_the_path_stat_header():
     assert path_stat(header) == {"name": "f", "size": 5, "mode": 420}
 
 
-def test_json_stream_reads_whole_objects_and_leaves_a_cut_one():
-    assert json_stream(b'{"a": 1}\n{"a": 2}\n{"a"') == [{"a": 1}, {"a": 2}]
-    assert json_stream(b"") == []
+def test_json_messages_reads_whole_objects_and_leaves_a_cut_one():
+    assert json_messages(b'{"a": 1}\n{"a": 2}\n{"a"') == [{"a": 1}, {"a": 2}]
+    assert json_messages(b'{"a": 1}{"a": 2}') == [{"a": 1}, {"a": 2}]  # back to back, as stats streams write them
+    assert json_messages(b"") == []
+
+
+def _stream(body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response._content = 200, body
+    return response
+
+
+def test_a_progress_stream_s_errors_are_found_and_the_check_names_them():
+    failed = _stream(b'{"status": "Pulling"}\n{"errorDetail": {"message": "denied"}, "error": "denied"}\n')
+    assert stream_errors(failed) == ["denied"]
+    with pytest.raises(AssertionError, match=r"POST /images/create: the stream reported \[\{'message': 'denied'\}\]"):
+        check_stream(failed, "POST /images/create")
+    assert check_stream(_stream(b'{"status": "done"}\n'), "POST /images/create") == [{"status": "done"}]
+
+
+def test_the_registry_auth_header_is_base64url_json():
+    assert json.loads(base64.urlsafe_b64decode(registry_auth())) == {}
+    assert json.loads(base64.urlsafe_b64decode(registry_auth("r:5000", "u", "p"))) == {
+        "username": "u",
+        "password": "p",
+        "serveraddress": "r:5000",
+    }
