@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import sys
 import threading
@@ -10,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import reports.collect
 from fixtures.baselines import _client_matches
 from fixtures.clients import install
 from fixtures.clients.relay import Relay
 from fixtures.clients.steps import Step, StepFailed, run_commands, run_script
 from tests.test_client import _KeepAliveHandler
+from tests.test_report_plugin import SUITE_PLUGINS
 
 
 def test_a_name_selects_every_version_and_a_key_one():
@@ -142,3 +145,40 @@ def test_a_baseline_entry_names_a_client_or_all_its_versions():
     assert _client_matches("docker-cli-28.5.2", "docker-cli-28.5.2")
     assert not _client_matches("docker-cli-26.1.5", "docker-cli-28.5.2")
     assert not _client_matches("docker-cli", None)
+
+
+CLIENT_TESTS = """
+def test_installed(client):
+    assert client.key
+"""
+
+
+def _run_clients(pytester, *args):
+    pytester.makepyfile(test_installed=CLIENT_TESTS)
+    outer = list(reports.collect._CONFIG)  # the inner session takes it over: the outer one's comes back after
+    try:
+        return pytester.runpytest(*SUITE_PLUGINS, "-p", "fixtures.clients.plugin", "--transport", "unix", *args)
+    finally:
+        reports.collect._CONFIG[:] = outer
+
+
+def test_an_unknown_client_option_is_a_usage_error_of_one_line(pytester):
+    result = _run_clients(pytester, "--client", "podman-remote")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.errlines if "podman-remote" in line]
+    assert len(errors) == 1 and "docker-cli-28.5.2" in errors[0] and "aiodocker" in errors[0]
+
+
+def test_a_client_that_cannot_be_installed_errors_naming_its_package_and_the_others_run(pytester, monkeypatch):
+    def ensure(spec):
+        if spec.name == "aiodocker":
+            raise install.ClientUnavailable(f"{spec.what()}: `pip install ...` failed: No matching distribution")
+        return pytester.path
+
+    monkeypatch.setattr(install, "ensure", ensure)
+    _run_clients(pytester, "--client", "aiodocker", "--client", "docker-py-7.1.0")
+    tests = json.loads((pytester.path / "reports/output/results.json").read_text())["tests"]
+    by_client = {t["client"]: (t["status"], t["message"]) for t in tests}
+    assert by_client["docker-py"] == ("Pass", "")
+    status, message = by_client["aiodocker"]
+    assert status == "Error" and "\n" not in message and "aiodocker==0.27.0 from pypi" in message
