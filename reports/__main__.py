@@ -25,7 +25,7 @@ from openapi.shapes import generalize
 from openapi.specs import load_spec
 from reports import coverage, drift, history, html, results, upgrade
 from reports.compare import compare, load_allow, only_engine
-from reports.contract import FAIL
+from reports.contract import CLIENT, CLIENT_VERSION, FAIL
 from reports.results import ResultsError
 
 BASELINES = Path(__file__).resolve().parent.parent / "suites" / "baselines"  # the data the suites judge against
@@ -238,8 +238,10 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         docs = f"https://docs.docker.com/reference/api/engine/version/v{version}/"
         if test["status"] == FAIL and not test["known"] and not test.get("fuzz"):
             name = f"{test['id'].split('::')[0].rsplit('/', 1)[-1]}::{test['flow']}"
+            client = {"client": f"{test[CLIENT]}-{test[CLIENT_VERSION]}"} if test.get(CLIENT) else {}
             entry = engine["tests"].setdefault(
-                name, {"test": name, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []}
+                (name, *client.values()),
+                {"test": name, **client, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []},
             )
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:

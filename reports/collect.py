@@ -30,6 +30,7 @@ AREAS = (
     "swarm",
     "session",
     "transports",
+    "clients",
     "fuzz",
 )
 RESULTS = pytest.StashKey[dict]()
@@ -215,6 +216,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "curl": props.get(contract.CURL),
         "cause": _cause(report),
         "exchange": props.get(contract.EXCHANGE),
+        **{key: props[key] for key in contract.CLIENT_FIELDS if key in props},
         **(
             {
                 "fuzz": props[contract.FUZZ],

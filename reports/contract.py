@@ -53,6 +53,12 @@ CAUSE = "cause"  # the failure's cause, where the harness knows it better than t
 WAITED_S = "waited_s"  # seconds slept between polls (fixtures/wait.py)
 FUZZ = "fuzz"  # the fuzz summary of one operation
 FUZZ_FINDING = "fuzz_finding"  # one finding of the fuzz suite
+# a real client's test (suites/test_clients.py): who, the API version its paths named, how many requests it sent,
+# the steps it passed or skipped, and the step that failed; results.json carries them under the same keys
+CLIENT, CLIENT_VERSION = "client", "client_version"
+API_VERSION_SENT, CLIENT_REQUESTS = "api_version_sent", "client_requests"
+STEPS, SKIPPED_STEPS, STEP = "steps", "skipped_steps", "step"
+CLIENT_FIELDS = (CLIENT, CLIENT_VERSION, API_VERSION_SENT, CLIENT_REQUESTS, STEPS, SKIPPED_STEPS, STEP)
 
 
 class Line(NamedTuple):
@@ -67,6 +73,7 @@ class Line(NamedTuple):
     engine: str
     transport: str
     test: str
+    client: str | None = None  # the real client that sent it (through the recording relay); None: the harness
 
 
 def format_line(
@@ -78,14 +85,19 @@ def format_line(
     sent_at: float | None,
     label: str,
     test: str,
+    client: str | None = None,
 ) -> str:
-    """METHOD PATH STATUS (MS ms, PHASE, at EPOCH) [ENGINE TRANSPORT] TEST; label is "ENGINE TRANSPORT"."""
+    """METHOD PATH STATUS (MS ms, PHASE, at EPOCH) [ENGINE TRANSPORT] TEST; label is "ENGINE TRANSPORT".
+
+    A real client's request: [ENGINE TRANSPORT via CLIENT]; STATUS 000 where no answer came."""
     at = f", at {sent_at:.4f}" if sent_at is not None else ""
-    return f"{method} {path} {status} ({seconds * 1000:.2f} ms, {phase}{at}) [{label}] {test}"
+    via = f" via {client}" if client else ""
+    return f"{method} {path} {status:03d} ({seconds * 1000:.2f} ms, {phase}{at}) [{label}{via}] {test}"
 
 
 _LINE = re.compile(
-    r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) \[(\S+) (\S+)\] (.+)$"
+    r"^([A-Z]+) (\S+) (\d{3}) \(([\d.]+) ms(?:, (setup|call|teardown))?(?:, at ([\d.]+))?\) "
+    r"\[(\S+) (\S+)(?: via (\S+))?\] (.+)$"
 )
 
 
@@ -94,5 +106,5 @@ def parse_line(line: str) -> Line | None:
     found = _LINE.match(line)
     if found is None:
         return None
-    method, path, status, ms, phase, at, engine, transport, test = found.groups()
-    return Line(method, path, int(status), float(ms), phase, float(at) if at else None, engine, transport, test)
+    method, path, status, ms, phase, at, engine, transport, client, test = found.groups()
+    return Line(method, path, int(status), float(ms), phase, float(at) if at else None, engine, transport, test, client)

@@ -15,7 +15,7 @@ import jinja2
 
 from openapi.errata import ERRATA
 from reports import drift, upgrade, verdict
-from reports.contract import DISABLED, ERROR, FAIL, PASS, UNSUPPORTED
+from reports.contract import CLIENT, CLIENT_VERSION, DISABLED, ERROR, FAIL, PASS, STEPS, UNSUPPORTED
 from reports.coverage import totals
 from reports.results import summary
 
@@ -23,6 +23,7 @@ SYMBOL = {PASS: "✓", FAIL: "✗", UNSUPPORTED: "U", DISABLED: "–", ERROR: "E
 CELL = {PASS: "good", FAIL: "bad", UNSUPPORTED: "none", DISABLED: "none", ERROR: "err"}
 SEVERITY = [PASS, DISABLED, UNSUPPORTED, FAIL, ERROR]  # a flow's cell shows its worst test
 ROW_LIMIT = 200  # per drift table: a report must stay readable
+REASON_CHARS = 90  # of a Disabled or Unsupported client cell's reason
 
 
 @cache
@@ -160,6 +161,43 @@ def _flow_cell(tests: list[tuple[int, dict]]) -> dict | None:
         "anchor": f"t{index}" if test["status"] in (FAIL, ERROR) else None,
         "count": len(tests),
     }
+
+
+def _clients_data(results: dict) -> dict | None:
+    """Real client x engine (and transport, where a run had several): passed/judged, linked to the failure card."""
+    tests = [(index, test) for index, test in enumerate(results["tests"]) if test.get(CLIENT)]
+    if not tests:
+        return None
+    columns = sorted({(test["engine"], test["transport"] or "-") for _, test in tests})
+    transports = len({transport for _, transport in columns}) > 1
+    grid: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
+    for index, test in tests:
+        column = (test["engine"], test["transport"] or "-") if transports else (test["engine"], None)
+        grid[(test[CLIENT], test.get(CLIENT_VERSION) or "?")][column].append((index, test))
+    shown = columns if transports else list(dict.fromkeys((engine, None) for engine, _ in columns))
+    return {
+        "columns": [engine if transport is None else f"{engine} {transport}" for engine, transport in shown],
+        "rows": [
+            {"client": client, "version": version, "cells": [_client_cell(cells.get(column, [])) for column in shown]}
+            for (client, version), cells in sorted(grid.items())
+        ],
+    }
+
+
+def _client_cell(tests: list[tuple[int, dict]]) -> dict:
+    if not tests:
+        return {"text": "not run", "css": "none", "anchor": None, "steps": ""}
+    counts = {status: sum(1 for _, t in tests if t["status"] == status) for status in SEVERITY}
+    known = sum(1 for _, t in tests if t["status"] == FAIL and t["known"])
+    text, css = _ratio(counts, known)
+    if css == "none":  # nothing judged: why not, in the client's or the engine's words
+        reason = next(t["message"] for _, t in tests if t["status"] in (UNSUPPORTED, DISABLED))
+        status = UNSUPPORTED if counts[UNSUPPORTED] else DISABLED
+        text = f"{status}: {reason.splitlines()[0][:REASON_CHARS] if reason else 'no reason given'}"
+    failed = [(index, t) for index, t in tests if t["status"] in (FAIL, ERROR)]
+    worst = min(failed, key=lambda it: (it[1]["known"], it[1]["status"] != ERROR), default=None)
+    steps = sum(len(t.get(STEPS) or []) for _, t in tests)  # [[name, seconds]] of the steps passed
+    return {"text": text, "css": css, "anchor": f"t{worst[0]}" if worst else None, "steps": steps or ""}
 
 
 def _failures_data(results: dict) -> list[dict]:
@@ -495,6 +533,7 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
     return {
         "coverage": _coverage_data(results),
         "verdict": _verdict_data(results),
+        "clients": _clients_data(results),
         "matrix": _matrix_data(results),
         "engines": {"rows": _engines_data(results), "spec_fallbacks": results.get("spec_fallbacks", [])},
         "flows": _flows_data(results),
@@ -510,6 +549,10 @@ def _report_data(results: dict, spec_dir: Path | None) -> dict:
 
 def matrix(results: dict) -> str:
     return str(_sections().matrix(_matrix_data(results)))
+
+
+def clients_table(results: dict) -> str:
+    return str(_sections().clients(_clients_data(results)))
 
 
 def engines_table(results: dict) -> str:

@@ -13,7 +13,18 @@ import re
 import shlex
 from collections import defaultdict
 
-from reports.contract import DISABLED, ERROR, FAIL, GONE_PREFIX, HARNESS_PREFIX, PASS, UNSUPPORTED
+from reports.contract import (
+    CLIENT,
+    CLIENT_VERSION,
+    DISABLED,
+    ERROR,
+    FAIL,
+    GONE_PREFIX,
+    HARNESS_PREFIX,
+    PASS,
+    STEP,
+    UNSUPPORTED,
+)
 
 
 def _kind(test: dict) -> str:
@@ -152,7 +163,8 @@ def failure_cards(results: dict) -> list[dict]:
         if kind in ("pass", "unsupported", "disabled"):
             continue
         cause = test.get("cause") or [line for line in test["message"].splitlines() if line.strip()]
-        key = (test["engine"], test["flow"], kind, tuple(cause))
+        client = f"{test[CLIENT]} {test.get(CLIENT_VERSION) or ''}".strip() if test.get(CLIENT) else None
+        key = (test["engine"], test["flow"], client, kind, tuple(cause))
         card = groups.get(key)
         if card is None:
             card = groups[key] = {
@@ -160,6 +172,8 @@ def failure_cards(results: dict) -> list[dict]:
                 "anchors": [],
                 "engine": test["engine"],
                 "flow": test["flow"],
+                "client": client,  # a real client's test: which client, and the step that failed
+                "step": test.get(STEP),
                 "area": test["area"],
                 "kind": kind,
                 "status": test["status"],

@@ -11,6 +11,7 @@ pytest_plugins = [
     "fixtures.scenario.swarm",  # the two-node swarm (cluster, swarm_manager)
     "fixtures.scenario.plugin",  # made, check, swarm, unsupported areas
     "fixtures.fuzz.plugin",  # the fuzz suite: its parameters, engine, world and judging
+    "fixtures.clients.plugin",  # real clients: --client, their installs, the recording relay
     "reports.collect",  # results.json, the terminal summary, the HTML sections
 ]
 

@@ -110,10 +110,25 @@ def test_transcript_lines_carry_phase_and_start(tmp_path):
 def test_the_transcript_line_is_read_as_written():
     written = format_line("GET", "/v1.51/info", 200, 0.0031, "setup", 1000.0, "docker-28.5 tls", A)
     assert written == f"GET /v1.51/info 200 (3.10 ms, setup, at 1000.0000) [docker-28.5 tls] {A}"
-    assert parse_line(written) == ("GET", "/v1.51/info", 200, 3.1, "setup", 1000.0, "docker-28.5", "tls", A)
+    assert parse_line(written) == ("GET", "/v1.51/info", 200, 3.1, "setup", 1000.0, "docker-28.5", "tls", A, None)
     old = "GET /v1.51/info 200 (3.10 ms) [docker-28.5 tls] t"  # before phases and start times were written
     assert parse_line(old)[4:6] == (None, None)
     assert parse_line("  > {}") is None
+
+
+def test_a_real_clients_request_is_read_as_written():
+    test = "suites/test_clients.py::test_workflow[docker-28.5-unix-docker-cli-28.5.2]"
+    written = format_line("POST", "/v1.51/build", 0, 0.0, "call", 1000.0, "docker-28.5 unix", test, "docker-cli-28.5.2")
+    label = "[docker-28.5 unix via docker-cli-28.5.2]"
+    assert written == f"POST /v1.51/build 000 (0.00 ms, call, at 1000.0000) {label} {test}"
+    call = parse_line(written)
+    assert (call.engine, call.transport, call.client, call.test, call.status) == (
+        "docker-28.5",
+        "unix",
+        "docker-cli-28.5.2",
+        test,
+        0,
+    )
 
 
 def test_fuzz_test_ids_with_a_space_are_read():

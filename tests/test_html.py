@@ -1,6 +1,8 @@
 """The HTML report: every value from a results file is escaped, and every section is there."""
 
+import json
 import re
+from pathlib import Path
 
 from reports import html, verdict
 from tests.test_reports import _results, _test
@@ -188,3 +190,54 @@ def test_the_engines_section_says_once_which_api_was_judged_with_an_older_spec()
     sections = html.report_sections(data)
     assert sections.count("API 1.52 judged with the 1.51 spec") == 1
     assert "Docker 29" in sections
+
+
+CLIENTS_RESULTS = Path(__file__).parent / "data" / "clients-results.json"  # two clients on two engines, recorded
+
+
+def _cells(data: dict) -> dict[tuple[str, str], dict]:
+    table = html._clients_data(data)
+    return {
+        (f"{row['client']} {row['version']}", column): cell
+        for row in table["rows"]
+        for column, cell in zip(table["columns"], row["cells"], strict=True)
+    }
+
+
+def test_the_clients_table_has_a_row_per_client_and_a_column_per_engine():
+    cells = _cells(json.loads(CLIENTS_RESULTS.read_text()))
+    assert cells[("docker-cli 28.5.2", "docker-28.5")]["text"] == "1/1"
+    assert cells[("docker-cli 28.5.2", "docker-28.5")]["css"] == "good"
+    known = cells[("aiodocker 0.27.0", "podman-5.8")]
+    assert (known["text"], known["css"]) == ("0/1 (1 known)", "known")
+    data = json.loads(CLIENTS_RESULTS.read_text())
+    index = next(i for i, t in enumerate(data["tests"]) if t["client"] == "aiodocker" and t["engine"] == "podman-5.8")
+    assert known["anchor"] == f"t{index}"
+
+
+def test_a_new_client_failure_is_red_and_links_to_its_card_with_step_and_requests():
+    data = json.loads(CLIENTS_RESULTS.read_text())
+    index, test = next((i, t) for i, t in enumerate(data["tests"]) if t["engine"] == "docker-28.5")
+    message = (
+        "step 'pull' failed: docker pull x\noutput: denied\nthe client's last requests:\nPOST /v1.51/images/create 500"
+    )
+    test.update(status="Fail", message=message, cause=message.splitlines(), step="pull")
+    cell = _cells(data)[(f"{test['client']} {test['client_version']}", "docker-28.5")]
+    assert (cell["text"], cell["css"], cell["anchor"]) == ("0/1", "bad", f"t{index}")
+    sections = html.report_sections(data)
+    card = sections[sections.index(f"<details id='t{index}'") :].split("</details>")[0]
+    assert f"<b>{test['client']} {test['client_version']}</b>" in card and "step <code>pull</code>" in card
+    assert "docker pull x" in card and "POST /v1.51/images/create 500" in card
+    assert sections.index("id='clients'") < sections.index("id='matrix'")  # first after the verdict
+
+
+def test_a_client_not_judged_is_grey_with_its_reason_and_transports_get_columns_when_several():
+    data = json.loads(CLIENTS_RESULTS.read_text())
+    tcp = {**data["tests"][0], "transport": "tcp", "status": "Disabled", "message": "docker-28.5 does not serve tcp"}
+    data["tests"].append(tcp)
+    cells = _cells(data)
+    cell = cells[(f"{tcp['client']} {tcp['client_version']}", "docker-28.5 tcp")]
+    assert (cell["text"], cell["css"]) == ("Disabled: docker-28.5 does not serve tcp", "none")
+    other = next(key for key in cells if key[0] != f"{tcp['client']} {tcp['client_version']}")[0]
+    assert cells[(other, "docker-28.5 tcp")]["text"] == "not run"
+    assert html._clients_data({**data, "tests": [t for t in data["tests"] if not t.get("client")]}) is None

@@ -2,6 +2,7 @@
 
 The harness's layers, each importing only its own and those before it:
     fixtures.options, fixtures.run  <-  fixtures.engines  <-  fixtures.client  <-  fixtures.scenario  <-  fixtures.fuzz
+                                                                                                   <-  fixtures.clients
 - the leaves import nothing of the harness, and any layer may import them: reports.contract (the contract
   with the reports), fixtures.wait (polling), fixtures.engines.catalog (the engines as data), and the wire,
   fixtures.client.http and fixtures.client.transcript (plain HTTP: the engine layer reaches its engines
@@ -27,6 +28,7 @@ LAYERS = (
     ("fixtures.client",),
     ("fixtures.scenario",),
     ("fixtures.fuzz",),
+    ("fixtures.clients",),  # the real clients: they judge nothing, they run beside the scenarios' engines
 )
 LEAVES = (
     "reports.contract",
@@ -136,6 +138,8 @@ def test_dependencies_point_one_way():
         ("reports.verdict", "reports.contract", True),
         ("openapi.specs", "reports.contract", False),
         ("fixtures.newthing", "fixtures.options", False),
+        ("fixtures.clients.plugin", "fixtures.scenario.plugin", True),
+        ("fixtures.scenario.plugin", "fixtures.clients.plugin", False),
     ],
 )
 def test_the_rule_itself(importer, imported, allowed):
