@@ -123,6 +123,21 @@ def test_answers_of_scenarios_are_checked_once_per_finding_fuzz_cases_pinned_rep
     assert checked.conformity.take(checked.test, "call") == []
 
 
+def test_a_400_at_a_version_the_engine_does_not_serve_is_its_version_check_not_the_operations(tmp_path):
+    """Docker 29's floor: /v1.43 on a daemon of MinAPIVersion 1.44 is refused before any handler runs."""
+    for version in ("1.43", "1.44", "1.52"):
+        (tmp_path / f"v{version}.yaml").write_text(SPEC_TEXT)
+    conformity = Conformity(tmp_path, {"floor": "1.51"})
+    conformity.minimums["floor"] = "1.44"
+    refused = {"message": "client version 1.43 is too old. Minimum supported API version is 1.44"}
+    for version in ("1.43", "1.52"):
+        assert conformity.add("t", "call", "floor", answer("GET", f"/v{version}/info", 400, refused)) is False
+    assert conformity.add("t", "call", "floor", answer("GET", "/v1.44/info", 400, refused)) is True
+    served = conformity.add("t", "call", "floor", answer("GET", "/v1.43/info", 200, {"Name": 1}))  # a 200 is judged
+    assert served is True
+    assert [(f["api"], f["status"], f["kind"]) for f in conformity.take("t", "call")] == [("1.43", 200, "body")]
+
+
 BASELINE = """
 schema:
 - {operation: "DELETE /containers/{id}", kind: status, status: 409, reason: conflict undocumented, link: x}
