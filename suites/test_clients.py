@@ -15,11 +15,13 @@ from fixtures.clients.install import CLI_PLUGINS, CLIENTS, ClientSpec
 from fixtures.clients.plugin import client_env, failure_requests
 from fixtures.clients.relay import Relay
 from fixtures.clients.steps import Outcome, StepFailed, run_commands, run_script
-from fixtures.clients.workflows import HERE, Target, cli_steps, compose_steps
+from fixtures.clients.workflows import HERE, Target, buildx_steps, cli_steps, compose_steps
+from fixtures.scenario.plugin import skip_unsupported
 from reports import contract
 
 pytestmark = pytest.mark.clients
 
+PLUGIN_STEPS = {"compose": compose_steps, "buildx": buildx_steps}  # CLI plugins: linked into the CLI's home
 SCRIPTS = {  # workflow -> its script, run by the client's own interpreter
     "docker-py": "dockerpy_workflow.py",
     "aiodocker": "aiodocker_workflow.py",
@@ -28,7 +30,9 @@ SCRIPTS = {  # workflow -> its script, run by the client's own interpreter
 }
 
 
-def test_workflow(client: ClientSpec, engine, transport: str, relay: Relay, target: Target, request):
+def test_workflow(client: ClientSpec, engine, transport: str, relay: Relay, target: Target, request, api):
+    if client.workflow == "buildx" and "session" in engine.spec.unsupported:
+        skip_unsupported(engine, "session", api.post("/session").status_code)  # BuildKit's client needs it
     env = client_env(client, relay, transport, engine, target.workdir)
     try:
         outcome = _run(client, env, target)
@@ -52,11 +56,13 @@ def test_workflow(client: ClientSpec, engine, transport: str, relay: Relay, targ
 def _run(client: ClientSpec, env: dict, target: Target) -> Outcome:
     if client.workflow == "cli":
         return run_commands(cli_steps(target, _docker(client)), env, target.workdir)
-    if client.workflow == "compose":
-        plugins = Path(env["HOME"]) / ".docker" / "cli-plugins"
+    if client.workflow in PLUGIN_STEPS:
+        plugin = f"docker-{client.workflow}"
+        plugins = Path(env["HOME"]) / ".docker" / "cli-plugins"  # where the CLI looks first, in the fresh home
         plugins.mkdir(parents=True, exist_ok=True)
-        (plugins / "docker-compose").symlink_to(client.home / CLI_PLUGINS / "docker-compose")
-        return run_commands(compose_steps(target, _docker(CLIENTS[client.cli])), env, target.workdir)
+        (plugins / plugin).symlink_to(client.home / CLI_PLUGINS / plugin)
+        steps = PLUGIN_STEPS[client.workflow](target, _docker(CLIENTS[client.cli]))
+        return run_commands(steps, env, target.workdir)
     script = HERE / SCRIPTS[client.workflow]
     arguments = target.workdir / "target.json"  # a file, not an argument: the failure shows the command line
     arguments.write_text(target.as_json())

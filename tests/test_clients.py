@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import reports.collect
+from fixtures import wait
 from fixtures.baselines import _client_matches
 from fixtures.clients import install
 from fixtures.clients.relay import Relay
@@ -87,6 +88,23 @@ def test_a_failing_step_is_named_with_its_command_and_output(tmp_path):
 def test_a_step_that_hangs_is_stopped_and_named(tmp_path):
     with pytest.raises(StepFailed, match="(?s)step 'sleeps'.*no end within 1 s"):
         run_commands([Step("sleeps", ["sleep", "30"], timeout=1)], {"PATH": "/usr/bin:/bin"}, tmp_path)
+
+
+def test_a_settling_step_is_run_again_until_its_output_comes_and_named_when_it_never_does(tmp_path):
+    """A container's first line comes a moment after `run -d`: `docker logs` is asked again, within a deadline."""
+    marker = tmp_path / "count"
+    script = f"n=$(cat {marker} 2>/dev/null || echo 0); echo $((n+1)) > {marker}; [ $n -ge 2 ] && echo started; true"
+    outcome = run_commands([Step("logs", ["sh", "-c", script], expect="started", settle=10)], {}, tmp_path)
+    assert [name for name, _ in outcome.passed] == ["logs"] and marker.read_text().strip() == "3"
+    with pytest.raises(StepFailed, match="(?s)step 'logs'.*lacks 'started'"):
+        run_commands([Step("logs", ["true"], expect="started", settle=0.5)], {}, tmp_path)
+
+
+def test_a_known_failures_wait_caps_each_steps_timeout(tmp_path, monkeypatch):
+    """A baseline entry's `wait` (a healthcheck that never comes) need not be waited out in full."""
+    monkeypatch.setattr(wait, "CAP", [1.0])
+    with pytest.raises(StepFailed, match="(?s)step 'sleeps'.*no end within 1 s"):
+        run_commands([Step("sleeps", ["sleep", "30"], timeout=120)], {"PATH": "/usr/bin:/bin"}, tmp_path)
 
 
 def test_a_script_step_that_hangs_is_named(tmp_path):
