@@ -8,13 +8,14 @@ import socket
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import reports.collect
 from fixtures import wait
 from fixtures.baselines import _client_matches
-from fixtures.clients import install
+from fixtures.clients import install, plugin
 from fixtures.clients.relay import Relay
 from fixtures.clients.steps import Step, StepFailed, run_commands, run_script
 from tests.test_client import _KeepAliveHandler
@@ -200,3 +201,21 @@ def test_a_client_that_cannot_be_installed_errors_naming_its_package_and_the_oth
     assert by_client["docker-py"] == ("Pass", "")
     status, message = by_client["aiodocker"]
     assert status == "Error" and "\n" not in message and "aiodocker==0.27.0 from pypi" in message
+
+
+def test_client_transport_deselects_the_clients_tests_over_other_transports_only():
+    """The matrix runs the real clients over unix beside the scenarios over every transport."""
+
+    def item(transport, client=None):
+        params = {"transport": transport, **({"client_key": client} if client else {})}
+        return SimpleNamespace(callspec=SimpleNamespace(params=params), name=f"{client}-{transport}")
+
+    items = [item("tcp"), item("unix", "docker-cli-28.5.2"), item("tls", "docker-cli-28.5.2")]
+    deselected = []
+    config = SimpleNamespace(
+        getoption=lambda name: ["unix"],
+        hook=SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items)),
+    )
+    plugin.pytest_collection_modifyitems(config, items)
+    assert [i.name for i in items] == ["None-tcp", "docker-cli-28.5.2-unix"]
+    assert [i.name for i in deselected] == ["docker-cli-28.5.2-tls"]
