@@ -210,6 +210,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "status": status,
         "known": known,
         "message": "" if status == contract.PASS and not known else message,
+        **({"failure": props[contract.FAILURE]} if contract.FAILURE in props else {}),  # a known failure's own words
         "duration": round(getattr(report, "total_duration", report.duration), 3),
         "waited_s": props.get(contract.WAITED_S, 0.0),  # slept between polls (fixtures/wait.py), for perf.bench
         "schema_mismatches": [value for name, value in report.user_properties if name == contract.SCHEMA_MISMATCH],

@@ -22,6 +22,7 @@ STATUSES = (PASS, FAIL, UNSUPPORTED, DISABLED, ERROR)
 UNSUPPORTED_PREFIX = "unsupported: "  # a skip reason so prefixed is Unsupported; other skips are Disabled
 HARNESS_PREFIX = "harness: "  # a failure so prefixed is the harness's trouble: Error, not Fail
 GONE_PREFIX = "engine gone since "  # after HARNESS_PREFIX: the engine died during the test named next
+SYMPTOM_CHANGED = "known deviation, new symptom"  # a baseline's known failure that failed some other way: new
 
 
 def unsupported(reason: str) -> str:
@@ -50,6 +51,7 @@ CALLS = "calls"  # [[method, path, status, label, phase, checked]] of the test's
 CURL = "curl"  # the test's latest request as a curl command
 EXCHANGE = "exchange"  # the test's latest request and an excerpt of its answer
 CAUSE = "cause"  # the failure's cause, where the harness knows it better than the traceback
+FAILURE = "failure"  # what a known failure said this time (its baseline entry's symptom is matched against it)
 WAITED_S = "waited_s"  # seconds slept between polls (fixtures/wait.py)
 FUZZ = "fuzz"  # the fuzz summary of one operation
 FUZZ_FINDING = "fuzz_finding"  # one finding of the fuzz suite

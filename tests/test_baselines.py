@@ -10,8 +10,8 @@ from tests.test_report_plugin import suite  # noqa: F401  (the pytester fixture 
 
 BASELINE = """
 tests:
-- {test: test_module.py::test_plugins, reason: 500 without timeout, link: x}
-- {test: test_module.py::test_plain_http, reason: hangs up, link: y, transports: [tls]}
+- {test: test_module.py::test_plugins, reason: 500 without timeout, link: x, symptom: assert 500 == 200}
+- {test: test_module.py::test_plain_http, reason: hangs up, link: y, transports: [tls], symptom: hangs up}
 schema:
 - {operation: GET /containers/json, path: "/*/NetworkSettings/Networks/*/Aliases", reason: null slice, link: x}
 - {operation: GET /containers/json, path: /*/Mounts, reason: null slice, link: x}
@@ -75,7 +75,7 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
             r"docker-28.5.yaml: tests/0 \(a\): 'link' is a required property \(and 1 more\)",
         ),
         (
-            "tests: [{test: test_a.py::test_b, reason: b, link: c, transports: [ssh]}]",
+            "tests: [{test: test_a.py::test_b, reason: b, link: c, symptom: d, transports: [ssh]}]",
             "transports/0: 'ssh' is not one of",
         ),
         (
@@ -125,7 +125,7 @@ def test_baseline_tests_are_strict_expected_failures_on_their_transports_only(su
 def test_a_baseline_wait_caps_the_known_deviation_waits_only(suite, pytester):  # noqa: F811  (suite is the imported fixture)
     """An entry's `wait` bounds the waits of its test (what never comes is not waited out), no other test's."""
     (suite.baselines / "docker-28.5.yaml").write_text(
-        "tests:\n- {test: test_module.py::test_plugins, reason: never comes, link: x, wait: 0.2}\n"
+        "tests:\n- {test: test_module.py::test_plugins, reason: never comes, link: x, symptom: not within, wait: 0.2}\n"
     )
     pytester.makepyfile(
         test_module="""
@@ -178,6 +178,39 @@ def test_lucky(engine_name, transport):
     }
 
 
+def test_a_known_failure_is_known_only_with_its_symptom(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """A known 500 that becomes a 409 to the same request is a new failure, not a known one; a fix still shows."""
+    (suite.baselines / "docker-28.5.yaml").write_text(
+        "tests:\n"
+        "- {test: test_module.py::test_same, reason: answers 500, link: x, symptom: 'got 500'}\n"
+        "- {test: test_module.py::test_changed, reason: answers 500, link: x, symptom: 'got 500'}\n"
+        "- {test: test_module.py::test_fixed, reason: answers 500, link: x, symptom: 'got 500'}\n"
+    )
+    pytester.makepyfile(
+        test_module="""
+def test_same(engine_name, transport):
+    assert False, "got 500: no such container"
+
+def test_changed(engine_name, transport):
+    assert False, "got 409: conflict"
+
+def test_fixed(engine_name, transport):
+    pass
+"""
+    )
+    suite("--transport", "unix")
+    results = {r["id"].split("::")[1]: r for r in _results(pytester)["tests"]}
+    statuses = {name: (r["status"], r["known"]) for name, r in results.items()}
+    assert statuses == {
+        "test_same[docker-28.5-unix]": ("Fail", True),
+        "test_changed[docker-28.5-unix]": ("Fail", False),
+        "test_fixed[docker-28.5-unix]": ("Pass", True),  # XPASS(strict): the fix shows up, as for any entry
+    }
+    assert "got 409" in results["test_changed[docker-28.5-unix]"]["message"]
+    said = results["test_same[docker-28.5-unix]"]["failure"]  # what the known failure said this time
+    assert said == "AssertionError: got 500: no such container\nassert False"
+
+
 def test_an_intermittent_entry_takes_no_wait(baseline_engine):
     (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text(
         "tests: [{test: a, reason: b, link: c, intermittent: x, wait: 2}]"
@@ -224,10 +257,13 @@ def test_the_baselines_have_no_spec_entry_an_erratum_corrects():
 
 def test_a_baseline_that_extends_another_has_its_entries_first_then_its_own(baseline_engine, tmp_path):
     (tmp_path / "docker-28.5-floor-1.44.yaml").write_text(
-        "extends: docker-28.5\ntests:\n- {test: test_versions.py::test_x, reason: floor, link: z}\n"
+        "extends: docker-28.5\ntests:\n- {test: test_versions.py::test_x, reason: floor, link: z, symptom: too old}\n"
     )
     merged, parent = baselines.load_baseline("docker-28.5-floor-1.44"), baselines.load_baseline("docker-28.5")
-    assert merged["tests"] == [*parent["tests"], {"test": "test_versions.py::test_x", "reason": "floor", "link": "z"}]
+    assert merged["tests"] == [
+        *parent["tests"],
+        {"test": "test_versions.py::test_x", "reason": "floor", "link": "z", "symptom": "too old"},
+    ]
     assert merged["schema"] == parent["schema"] and merged["fuzz"] == parent["fuzz"]
     assert "extends" not in merged
 
