@@ -4,7 +4,8 @@ upkeep, API coverage and the nightly trend.
 compare BASELINE.json CANDIDATE.json [--allow FILE]   exit 1 on regressions or new harness errors
 merge RESULTS.json ... [--out DIR] [--spec-dir DIR]   one results.json and report.html of the runs that
                                                       exist; exit 1 naming those missing
-baseline RESULTS.json                                 YAML schema and fuzz entries not yet in the baselines
+baseline RESULTS.json [--symptoms] [--write]          YAML schema and fuzz entries not yet in the baselines;
+                                                      --symptoms: the entries' missing symptoms, drafted
 coverage RESULTS.json ...                             scenario-covered and fuzz-reached operations of the spec,
                                                       and those no scenario covers
 history RESULTS.json ... [--out FILE]                 nights in order: each engine's trend on one page
@@ -23,7 +24,7 @@ import yaml
 
 from openapi.shapes import generalize
 from openapi.specs import load_spec
-from reports import coverage, drift, history, html, results, upgrade
+from reports import coverage, drift, history, html, results, symptoms, upgrade
 from reports.compare import compare, load_allow, only_engine
 from reports.contract import CLIENT, CLIENT_VERSION, FAIL
 from reports.results import ResultsError
@@ -69,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=("tests", "schema", "fuzz"),
         help="only these sections (repeatable): schema first, since a schema mismatch stops a test",
+    )
+    baseline.add_argument(
+        "--symptoms",
+        action="store_true",
+        help="draft the symptom of each tests entry that has none, from what its known failures said in the run",
     )
     cover = commands.add_parser("coverage", help="print the API coverage of runs and the operations not covered")
     cover.add_argument("results", nargs="+")
@@ -182,6 +188,8 @@ def main(argv: list[str]) -> int:
                 print(f"merge: {path} is missing (its run did not finish): the report lacks it", file=sys.stderr)
             print(f"merge: {len(present)} runs, {len(merged['engines'])} engines -> {out}/report.html")
             return 1 if missing else 0
+        if args.symptoms:
+            return _symptoms(results.load(args.results), args.write)
         entries = _new_baseline_entries(results.load(args.results))
         if args.section:
             entries = {
@@ -243,6 +251,7 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
                 (name, *client.values()),
                 {"test": name, **client, "reason": "REVIEW: " + test["message"][:160], "link": docs, "transports": []},
             )
+            entry.setdefault("symptom", symptoms.symptom_of([test["message"]]))
             entry["transports"] = sorted({*entry["transports"], test["transport"]} - {None})
         for m in test["schema_mismatches"]:
             if not m["baseline"]:
@@ -278,6 +287,17 @@ def _new_baseline_entries(data: dict) -> dict[str, dict[str, list[dict]]]:
         for name, sections in sorted(found.items())
         if any(sections.values())
     }
+
+
+def _symptoms(data: dict, write: bool) -> int:
+    drafted = symptoms.missing_symptoms(data, BASELINES)
+    for name, found in drafted.items():
+        if write:
+            symptoms.write_symptoms(BASELINES / f"{name}.yaml", found)
+        print(f"baseline: {name}: {len(found)} symptoms {'written' if write else 'drafted'}")
+        for index, symptom in found if not write else ():
+            print(f"  tests/{index}: {symptom}")
+    return 0
 
 
 def _write_baseline(engine: str, sections: dict[str, list[dict]]) -> Path:

@@ -1,0 +1,108 @@
+"""A known failure's symptom, drafted from what it said in a run: the words of its first line that every
+occurrence shares and that do not change from run to run (ids, names made of the run id, sizes, ports, paths
+of this machine), as a regex the baseline entry keeps (fixtures/baselines.py matches a known failure with it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from reports.contract import CLIENT, CLIENT_VERSION
+
+MAX_WORDS = 24  # a symptom says what happened, not the whole message
+# Words that differ from run to run: hex ids and run ids (6+ hex digits), sizes, ports, pids and times (4+ digits),
+# fractions with 3+ decimals (durations), addresses, and paths of this machine (cache, temporary directories).
+VOLATILE = re.compile(
+    r"[0-9a-f]{6,}|\d{4,}|\d+\.\d{3,}|\d+\.\d+\.\d+\.\d+|(^|[^\w])/(tmp|root|home|var|run|work|proc)/|\.cache/"
+)
+
+
+def symptom_of(texts: list[str]) -> str | None:
+    """A regex that each of TEXTS (one known failure's words on each engine and transport) matches; None if none."""
+    lines = [text.strip().splitlines()[0] if text.strip() else "" for text in texts]
+    if not lines or not lines[0]:
+        return None
+    words = lines[0].split()[:MAX_WORDS]
+    kept = [w if not VOLATILE.search(w) and all(w in line for line in lines[1:]) else None for w in words]
+    while kept:
+        pattern = _pattern(kept)
+        if pattern and all(re.search(pattern, text, re.S) for text in texts):
+            return pattern
+        kept.pop()  # a word the others have elsewhere, out of order: shorten until every text matches
+    return None
+
+
+def _pattern(kept: list[str | None]) -> str:
+    """The kept words in order: neighbours apart by whitespace, a dropped word's gap by anything."""
+    parts, gap = [], False
+    for word in kept:
+        if word is None:
+            gap = bool(parts)
+            continue
+        if parts:
+            parts.append(".*?" if gap else r"\s+")
+        parts.append(re.escape(word))
+        gap = False
+    return "".join(parts)
+
+
+def missing_symptoms(data: dict, baselines: Path) -> dict[str, list[tuple[int, str]]]:
+    """Per baseline file, (index of a tests entry, its drafted symptom) for its entries that have none, from the
+    run's known failures of that entry (what each said: the results' `failure`)."""
+    engines_of = _engines_of_baselines(data, baselines)
+    drafted: dict[str, list[tuple[int, str]]] = {}
+    for name, engines in sorted(engines_of.items()):
+        entries = (yaml.safe_load((baselines / f"{name}.yaml").read_text()) or {}).get("tests") or []
+        for index, entry in enumerate(entries):
+            if "symptom" in entry or "intermittent" in entry:
+                continue
+            texts = [t["failure"] for t in data["tests"] if t.get("failure") and _holds(entry, t, engines)]
+            symptom = symptom_of(texts)
+            if symptom:
+                drafted.setdefault(name, []).append((index, symptom))
+    return drafted
+
+
+def write_symptoms(path: Path, symptoms: list[tuple[int, str]]) -> None:
+    """Each symptom under its entry's `- test:` line, the file's other lines (comments, order) as they were."""
+    at = dict(symptoms)
+    lines, index = [], -1
+    for line in path.read_text().splitlines(keepends=True):
+        lines.append(line)
+        if line.startswith("- test: "):
+            index += 1
+            if index in at:
+                lines.append(
+                    f"  symptom: {yaml.safe_dump(at[index], width=10_000).strip().removesuffix('...').strip()}\n"
+                )
+    path.write_text("".join(lines))
+
+
+def _scalar(text: str) -> str:
+    """TEXT as a one-line YAML scalar."""
+    return yaml.safe_dump(text, width=10_000).strip().removesuffix("...").strip()
+
+
+def _engines_of_baselines(data: dict, baselines: Path) -> dict[str, set[str]]:
+    """Baseline name -> the run's engines judged with it (directly, or through a baseline that extends it)."""
+    found: dict[str, set[str]] = {}
+    for engine, info in data["engines"].items():
+        name = info.get("baseline") or engine
+        while name and (baselines / f"{name}.yaml").is_file():
+            found.setdefault(name, set()).add(engine)
+            name = (yaml.safe_load((baselines / f"{name}.yaml").read_text()) or {}).get("extends")
+    return found
+
+
+def _holds(entry: dict, test: dict, engines: set[str]) -> bool:
+    """Whether a baseline tests ENTRY is the one a known TEST of the results was judged by."""
+    module, _, function = test["id"].rpartition("::")
+    if test["engine"] not in engines or f"{module.rsplit('/', 1)[-1]}::{function.split('[')[0]}" != entry["test"]:
+        return False
+    if entry.get("transports") and test["transport"] not in entry["transports"]:
+        return False
+    client, key = entry.get("client"), f"{test.get(CLIENT)}-{test.get(CLIENT_VERSION)}"
+    return client is None or client in (key, test.get(CLIENT))

@@ -1,0 +1,71 @@
+"""A known failure's symptom drafted from its words: what every occurrence shares, without what a run changes."""
+
+import re
+
+import yaml
+
+from reports.symptoms import missing_symptoms, symptom_of, write_symptoms
+
+
+def test_the_words_every_transport_shares_stay_ids_and_names_of_the_run_go():
+    texts = [
+        "AssertionError: DELETE /containers/3f2a9c81d0e4 answered 500, not 409\nassert 500 == 409",
+        "AssertionError: DELETE /containers/77be01aa93f2 answered 500, not 409\nassert 500 == 409",
+    ]
+    symptom = symptom_of(texts)
+    assert symptom == r"AssertionError:\s+DELETE.*?answered\s+500,\s+not\s+409"
+    assert re.search(symptom, "AssertionError: DELETE /containers/0123456789ab answered 500, not 409")
+    assert not re.search(symptom, "AssertionError: DELETE /containers/0123456789ab answered 204, not 409")
+
+
+def test_paths_of_this_machine_sizes_and_durations_are_left_out():
+    text = "StepFailed: step 'logs' failed: /root/.cache/x/docker logs ec9ce707-web after 12.345 s, 65536 bytes"
+    symptom = symptom_of([text])
+    assert "root" not in symptom and "ec9ce707" not in symptom and "12.345" not in symptom and "65536" not in symptom
+    assert re.search(symptom, text.replace("/root/", "/home/u/").replace("12.345", "0.101"))
+
+
+def test_versions_and_statuses_are_kept():
+    symptom = symptom_of(["AssertionError: client version 1.43 is too old: 400"])
+    assert "1\\.43" in symptom and "400" in symptom
+
+
+def test_nothing_to_go_by_is_none():
+    assert symptom_of([""]) is None and symptom_of([]) is None
+
+
+def test_missing_symptoms_are_drafted_from_the_known_failures_and_written_under_their_entries(tmp_path):
+    """`python -m reports baseline RESULTS --symptoms --write`: comments and other entries stay as they were."""
+    (tmp_path / "docker-28.5.yaml").write_text(
+        "# kept\ntests:\n- test: test_a.py::test_one\n  reason: r\n  link: l\n"
+        "- test: test_a.py::test_two\n  symptom: already\n  reason: r\n  link: l\n"
+        "- test: test_clients.py::test_workflow\n  client: compose\n  reason: r\n  link: l\n"
+    )
+    (tmp_path / "floor.yaml").write_text("extends: docker-28.5\ntests: []\n")
+
+    def known(id_, engine, failure, **more):
+        return {"id": id_, "engine": engine, "transport": "unix", "failure": failure, **more}
+
+    data = {
+        "engines": {"docker-28.5": {}, "floor": {"baseline": "floor"}},
+        "tests": [
+            known(
+                "suites/test_a.py::test_one[docker-28.5-unix]",
+                "docker-28.5",
+                "AssertionError: got 500 for 3f2a9c81d0e4",
+            ),
+            known("suites/test_a.py::test_one[floor-unix]", "floor", "AssertionError: got 500 for 77be01aa93f2"),
+            known(
+                "suites/test_clients.py::test_workflow[x]",
+                "docker-28.5",
+                "StepFailed: step 'up -d' failed",
+                client="docker-cli",
+            ),
+        ],
+    }
+    drafted = missing_symptoms(data, tmp_path)
+    assert drafted == {"docker-28.5": [(0, r"AssertionError:\s+got\s+500\s+for")]}  # not the client's: another client
+    write_symptoms(tmp_path / "docker-28.5.yaml", drafted["docker-28.5"])
+    text = (tmp_path / "docker-28.5.yaml").read_text()
+    assert text.startswith("# kept\n") and text.count("symptom:") == 2
+    assert yaml.safe_load(text)["tests"][0]["symptom"] == r"AssertionError:\s+got\s+500\s+for"
