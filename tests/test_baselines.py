@@ -72,7 +72,7 @@ def test_an_engine_without_a_baseline_knows_nothing(baseline_engine):
     [
         (
             "tests: [{test: a, reason: b}]",
-            r"docker-28.5.yaml: tests/0 \(a\): 'link' is a required property \(and 1 more\)",
+            r"docker-28.5.yaml: tests/0 \(a\): 'link' is a required property \(and 2 more\)",
         ),
         (
             "tests: [{test: test_a.py::test_b, reason: b, link: c, symptom: d, transports: [ssh]}]",
@@ -209,6 +209,13 @@ def test_fixed(engine_name, transport):
     assert "got 409" in results["test_changed[docker-28.5-unix]"]["message"]
     said = results["test_same[docker-28.5-unix]"]["failure"]  # what the known failure said this time
     assert said == "AssertionError: got 500: no such container\nassert False"
+
+
+def test_an_entry_without_a_symptom_is_refused_in_one_line(baseline_engine):
+    (baselines.BASELINE_DIR / "docker-28.5.yaml").write_text("tests: [{test: test_a.py::test_b, reason: b, link: c}]")
+    with pytest.raises(pytest.UsageError, match="'symptom' is a required property") as refused:
+        baselines.load_baseline(baseline_engine)
+    assert "\n" not in str(refused.value)
 
 
 def test_an_intermittent_entry_takes_no_wait(baseline_engine):
