@@ -149,47 +149,9 @@ def test_plain_http(engine_name, transport):
     assert durations["test_plugins[docker-28.5-unix]"] < 5, "the known deviation waited 0.2 s, not 30"
 
 
-def test_an_intermittent_entry_knows_only_the_failure_it_names(suite, pytester):  # noqa: F811  (suite is the imported fixture)
-    """A race the engine loses now and then: its failure is known, any other failure fails, a pass passes."""
-    (suite.baselines / "docker-28.5.yaml").write_text(
-        "tests:\n"
-        "- {test: test_module.py::test_race, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
-        "- {test: test_module.py::test_other, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
-        "- {test: test_module.py::test_lucky, reason: inspect races a restart, link: x, intermittent: 'cgroup: \\d+'}\n"
-    )
-    pytester.makepyfile(
-        test_module="""
-def test_race(engine_name, transport):
-    assert False, "got 500: read cgroup: 42"
-
-def test_other(engine_name, transport):
-    assert False, "got 500: something else"
-
-def test_lucky(engine_name, transport):
-    pass
-"""
-    )
-    suite("--transport", "unix")
-    statuses = {r["id"].split("::")[1]: (r["status"], r["known"]) for r in _results(pytester)["tests"]}
-    assert statuses == {
-        "test_race[docker-28.5-unix]": ("Fail", True),
-        "test_other[docker-28.5-unix]": ("Fail", False),
-        "test_lucky[docker-28.5-unix]": ("Pass", False),
-    }
-
-
-def test_a_known_failure_is_known_only_with_its_symptom(suite, pytester):  # noqa: F811  (suite is the imported fixture)
-    """A known 500 that becomes a 409 to the same request is a new failure, not a known one; a fix still shows."""
-    (suite.baselines / "docker-28.5.yaml").write_text(
-        "tests:\n"
-        "- {test: test_module.py::test_same, reason: answers 500, link: x, symptom: 'got 500'}\n"
-        "- {test: test_module.py::test_changed, reason: answers 500, link: x, symptom: 'got 500'}\n"
-        "- {test: test_module.py::test_fixed, reason: answers 500, link: x, symptom: 'got 500'}\n"
-    )
-    pytester.makepyfile(
-        test_module="""
+THREE_TESTS = """
 def test_same(engine_name, transport):
-    assert False, "got 500: no such container"
+    assert False, "got 500: read cgroup: 42"
 
 def test_changed(engine_name, transport):
     assert False, "got 409: conflict"
@@ -197,18 +159,43 @@ def test_changed(engine_name, transport):
 def test_fixed(engine_name, transport):
     pass
 """
+
+
+def _judged_with(suite, pytester, key: str) -> dict:  # noqa: F811  (suite is the imported fixture)
+    """THREE_TESTS judged with an entry each of KEY: 'got 500' (a symptom or an intermittent failure's)."""
+    (suite.baselines / "docker-28.5.yaml").write_text(
+        "tests:\n"
+        + "".join(
+            f"- {{test: test_module.py::test_{name}, reason: answers 500, link: x, {key}: 'got 500'}}\n"
+            for name in ("same", "changed", "fixed")
+        )
     )
+    pytester.makepyfile(test_module=THREE_TESTS)
     suite("--transport", "unix")
-    results = {r["id"].split("::")[1]: r for r in _results(pytester)["tests"]}
-    statuses = {name: (r["status"], r["known"]) for name, r in results.items()}
-    assert statuses == {
-        "test_same[docker-28.5-unix]": ("Fail", True),
-        "test_changed[docker-28.5-unix]": ("Fail", False),
-        "test_fixed[docker-28.5-unix]": ("Pass", True),  # XPASS(strict): the fix shows up, as for any entry
+    return {r["id"].split("::")[1].split("[")[0]: r for r in _results(pytester)["tests"]}
+
+
+def test_an_intermittent_entry_knows_only_the_failure_it_names(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """A race the engine loses now and then: its failure is known, any other failure fails, a pass passes."""
+    results = _judged_with(suite, pytester, "intermittent")
+    assert {name: (r["status"], r["known"]) for name, r in results.items()} == {
+        "test_same": ("Fail", True),
+        "test_changed": ("Fail", False),
+        "test_fixed": ("Pass", False),
     }
-    assert "got 409" in results["test_changed[docker-28.5-unix]"]["message"]
-    said = results["test_same[docker-28.5-unix]"]["failure"]  # what the known failure said this time
-    assert said == "AssertionError: got 500: no such container\nassert False"
+
+
+def test_a_known_failure_is_known_only_with_its_symptom(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """A known 500 that becomes a 409 to the same request is a new failure, not a known one; a fix still shows."""
+    results = _judged_with(suite, pytester, "symptom")
+    assert {name: (r["status"], r["known"]) for name, r in results.items()} == {
+        "test_same": ("Fail", True),
+        "test_changed": ("Fail", False),
+        "test_fixed": ("Pass", True),  # XPASS(strict): the fix shows up, as for any entry
+    }
+    assert "got 409" in results["test_changed"]["message"]
+    said = results["test_same"]["failure"]  # what the known failure said this time
+    assert said == "AssertionError: got 500: read cgroup: 42\nassert False"
 
 
 def test_an_entry_without_a_symptom_is_refused_in_one_line(baseline_engine):
