@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("results", nargs="+")
     cover.add_argument("--spec-dir", type=Path)
     cover.add_argument(
-        "--require-all", action="store_true", help="exit 1 when an operation of the spec is not scenario-covered"
+        "--require-all",
+        action="store_true",
+        help="exit 1 when an operation of the spec is not scenario-covered, or none of its answers was checked",
     )
     view = commands.add_parser("upgrade", help="what changes for a client when engine A is upgraded to engine B")
     view.add_argument("results", nargs="+", help="results files holding both engines (merged)")
@@ -127,15 +129,22 @@ def _coverage(paths: list[str], spec_dir: Path | None, require_all: bool = False
         f"{total['fuzz']}/{total['operations']} fuzz-reached, "
         f"checked {total['checked']}/{total['operations']} at the transport (spec {combined['spec']})"
     )
-    missing = coverage.uncovered(combined, spec)
+    missing, unchecked = coverage.uncovered(combined, spec), coverage.unchecked(combined, spec)
     for operation in missing:
         print(f"uncovered: {operation}")
+    for operation in unchecked:
+        print(f"unchecked: {operation}")
     if missing and require_all:
         print(
             f"coverage: {len(missing)} operations no scenario asserted: add or restore their scenarios", file=sys.stderr
         )
-        return 1
-    return 0
+    if unchecked and require_all:
+        print(
+            f"coverage: {len(unchecked)} operations whose answers no check saw: read them through the client "
+            "(fixtures/client/conformity.py checks what it receives)",
+            file=sys.stderr,
+        )
+    return 1 if require_all and (missing or unchecked) else 0
 
 
 def _upgrade(paths: list[str], old: str | None, new: str | None, as_json: bool, spec_dir: Path | None) -> int:

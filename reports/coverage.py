@@ -94,6 +94,13 @@ def uncovered(coverage: dict, spec: dict) -> list[str]:
     return [op for op in every if not coverage["calls"].get(op, {}).get("scenario")]
 
 
+def unchecked(coverage: dict, spec: dict) -> list[str]:
+    """Operations of the spec a scenario covered whose answers none was checked against the spec where received."""
+    every = sorted({f"{op[0]} {op[1]}" for op in operations(spec)})
+    calls = coverage["calls"]
+    return [op for op in every if calls.get(op, {}).get("scenario") and not calls[op].get("checked")]
+
+
 def transcript_calls(path: Path) -> list[dict]:
     """The calls of a transcript file (first line of each block); the phase is not in it: "call"."""
     calls = []

@@ -17,6 +17,11 @@ from tests.test_report_plugin import ROOT, SUITE_PLUGINS
 SPEC_TEXT = """
 swagger: "2.0"
 paths:
+  /containers/{id}/attach/ws:
+    get:
+      responses:
+        "101": {description: switching to a websocket}
+        "404": {description: no such container, schema: {$ref: "#/definitions/ErrorResponse"}}
   /containers/{id}:
     delete:
       responses:
@@ -121,6 +126,18 @@ def test_answers_of_scenarios_are_checked_once_per_finding_fuzz_cases_pinned_rep
     checked.test = "suites/test_fuzz.py::test_operation[docker-28.5-unix-DELETE /containers/{id}]"
     checked.record(answer("DELETE", "/containers/a", 409, {"message": "in use"}), 0.001, label="docker-28.5-fuzz unix")
     assert checked.conformity.take(checked.test, "call") == []
+
+
+def test_an_upgrade_is_checked_for_status_and_headers_and_its_stream_left_unread(tmp_path):
+    """A 101 (attach, attach/ws, session) has no body to validate, but its status and API-Version are the API's."""
+    (tmp_path / "v1.51.yaml").write_text(SPEC_TEXT)
+    conformity = Conformity(tmp_path, {"docker-28.5": "1.51"})
+    upgrade = answer("GET", "/containers/a/attach/ws", 101, headers={"Upgrade": "websocket"}, streamed=True)
+    assert conformity.add("t", "call", "docker-28.5", upgrade) is True
+    assert upgrade._content is False, "the stream was read"
+    assert [(f["kind"], f["path"]) for f in conformity.take("t", "call")] == [("header", "API-Version")]
+    other_stream = answer("GET", "/containers/a/attach/ws", 404, headers=GOOD_HEADERS, streamed=True)
+    assert conformity.add("t", "call", "docker-28.5", other_stream) is False
 
 
 def test_a_400_at_a_version_the_engine_does_not_serve_is_its_version_check_not_the_operations(tmp_path):

@@ -53,6 +53,7 @@ def test_requests_are_matched_to_operations_and_only_a_tests_own_calls_cover():
     assert cov["calls"]["GET /containers/json"]["tests"] == ["suites/test_containers.py::test_a"]
     assert coverage.totals(cov) == {"scenario": 3, "fuzz": 1, "checked": 1, "operations": 6}
     assert coverage.uncovered(cov, SPEC) == ["DELETE /containers/{id}", "GET /_ping", "HEAD /_ping"]
+    assert len(coverage.unchecked(cov, SPEC)) == 3  # covered by a scenario, but no answer of theirs was checked
     assert cov["unmatched"] == ["GET /v1.51/nothing"]
 
 
@@ -73,6 +74,7 @@ def test_merged_results_combine_coverage_and_the_cli_prints_the_uncovered(tmp_pa
     out = capsys.readouterr().out
     assert "coverage: 2/6 operations scenario-covered, 0/6 fuzz-reached" in out
     assert "uncovered: HEAD /_ping" in out and "uncovered: GET /_ping" not in out
+    assert "unchecked: GET /containers/json" in out  # called by a scenario, never checked where received
     assert cli.main(["coverage", "--require-all", str(tmp_path / "r.json")]) == 1  # CI's guard against lost coverage
 
 
