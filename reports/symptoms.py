@@ -13,30 +13,52 @@ import yaml
 from reports.contract import CLIENT, CLIENT_VERSION
 
 MAX_WORDS = 24  # a symptom says what happened, not the whole message
-# Words that differ from run to run: hex ids and run ids (6+ hex digits), sizes, ports, pids and times (4+ digits),
-# fractions with 3+ decimals (durations), addresses, and paths of this machine (cache, temporary directories).
+# Words that differ from run to run: hex ids and run ids (6+ hex digits), fractions with 3+ decimals (durations),
+# addresses, and paths of this machine (cache, temporary directories).
 VOLATILE = re.compile(
-    r"[0-9a-f]{6,}|\d{4,}|\d+\.\d{3,}|\d+\.\d+\.\d+\.\d+|(^|[^\w])/(tmp|root|home|var|run|work|proc)/|\.cache/"
+    r"[0-9a-f]{6,}|\d+\.\d{3,}|\d+\.\d+\.\d+\.\d+|(?:^|[^\w])/(?:tmp|root|home|var|run|work|proc)/\S*|\.cache/"
 )
+NUMBER = re.compile(r"^\W*(\d+)\W*$")  # a count, a size, a wait: volatile, but for an HTTP status
+EXCEPTION = re.compile(r"^([A-Za-z_]\w*\.)*[A-Z]\w*:$")  # the exception's name: how it is raised may change
+TRUNCATED = "..."  # pytest cuts a long repr where its length says: what follows differs from run to run
 
 
 def symptom_of(texts: list[str]) -> str | None:
-    """A regex that each of TEXTS (one known failure's words on each engine and transport) matches; None if none."""
+    """A regex that each of TEXTS (one known failure's words on each engine, transport and run) matches; None if
+    none."""
     lines = [text.strip().splitlines()[0] if text.strip() else "" for text in texts]
     if not lines or not lines[0]:
         return None
-    words = lines[0].split()[:MAX_WORDS]
-    kept = [w if not VOLATILE.search(w) and all(w in line for line in lines[1:]) else None for w in words]
-    while kept:
-        pattern = _pattern(kept)
-        if pattern and all(re.search(pattern, text, re.S) for text in texts):
-            return pattern
-        kept.pop()  # a word the others have elsewhere, out of order: shorten until every text matches
-    return None
+    words = lines[0].split()
+    if words and EXCEPTION.match(words[0]):
+        words = words[1:]
+    cut = next((i for i, w in enumerate(words) if TRUNCATED in w), None)
+    if cut is not None:  # what pytest cut short: its start stays, the rest goes
+        words = [*words[:cut], words[cut].split(TRUNCATED, 1)[0]]
+    kept: list[str | None] = []
+    for word in words[:MAX_WORDS]:  # each word that every text has in this order; a gap where one has not
+        regex = _word(word)
+        trial = _pattern([*kept, regex]) if regex else ""
+        kept.append(regex if trial and all(re.search(trial, text, re.S) for text in texts) else None)
+    return _pattern(kept) or None
+
+
+def _word(word: str) -> str | None:
+    """WORD as a regex that reads the same next run: its volatile parts (VOLATILE) as wildcards; None for a number
+    that is not an HTTP status (a count, a size, a wait) or a word that is nothing but volatile."""
+    if not word:
+        return None
+    number = NUMBER.match(word)
+    if number:
+        return re.escape(word) if len(number.group(1)) == 3 and 100 <= int(number.group(1)) <= 599 else None
+    parts = VOLATILE.split(word)
+    if len(parts) > 1 and not any(re.search(r"[A-Za-z]{2,}", part) for part in parts):
+        return None
+    return r"\S*?".join(re.escape(part) for part in parts)
 
 
 def _pattern(kept: list[str | None]) -> str:
-    """The kept words in order: neighbours apart by whitespace, a dropped word's gap by anything."""
+    """The kept words (regexes) in order: neighbours apart by whitespace, a dropped word's gap by anything."""
     parts, gap = [], False
     for word in kept:
         if word is None:
@@ -44,7 +66,7 @@ def _pattern(kept: list[str | None]) -> str:
             continue
         if parts:
             parts.append(".*?" if gap else r"\s+")
-        parts.append(re.escape(word))
+        parts.append(word)
         gap = False
     return "".join(parts)
 

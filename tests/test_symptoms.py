@@ -13,7 +13,8 @@ def test_the_words_every_transport_shares_stay_ids_and_names_of_the_run_go():
         "AssertionError: DELETE /containers/77be01aa93f2 answered 500, not 409\nassert 500 == 409",
     ]
     symptom = symptom_of(texts)
-    assert symptom == r"AssertionError:\s+DELETE.*?answered\s+500,\s+not\s+409"
+    # not the exception's name (how it is raised may change), the container's id a wildcard
+    assert symptom == r"DELETE\s+/containers/\S*?\s+answered\s+500,\s+not\s+409"
     assert re.search(symptom, "AssertionError: DELETE /containers/0123456789ab answered 500, not 409")
     assert not re.search(symptom, "AssertionError: DELETE /containers/0123456789ab answered 204, not 409")
 
@@ -28,6 +29,20 @@ def test_paths_of_this_machine_sizes_and_durations_are_left_out():
 def test_versions_and_statuses_are_kept():
     symptom = symptom_of(["AssertionError: client version 1.43 is too old: 400"])
     assert "1\\.43" in symptom and "400" in symptom
+
+
+def test_counts_vary_and_what_pytest_cut_short_is_left_out():
+    """A count of the run's objects (9 here, 7 next run) and a repr pytest cut at a length are not the symptom."""
+    symptom = symptom_of(["AssertionError: assert not ['info ContainersStopped / listed: 0 != 9']"])
+    assert re.search(symptom, "AssertionError: assert not ['info ContainersStopped / listed: 0 != 7']")
+    cut = symptom_of(["AssertionError: assert not [{'Containers': 11, 'Created': 17, '...reated': 1, ...}]"])
+    assert re.search(cut, "AssertionError: assert not [{'Containers': 6, 'Created': 17, 'Id': 'x', ...}]")
+
+
+def test_the_exceptions_name_is_not_the_symptom():
+    """A wait that gives up is reported as WaitTimeout in one place and as pytest's Failed in another."""
+    symptom = symptom_of(["fixtures.wait.WaitTimeout: events ['tag'] for image: not within 2 s; last seen: []"])
+    assert re.search(symptom, "Failed: events ['tag'] for image: not within 2 s; last seen: []")
 
 
 def test_nothing_to_go_by_is_none():
@@ -64,8 +79,8 @@ def test_missing_symptoms_are_drafted_from_the_known_failures_and_written_under_
         ],
     }
     drafted = missing_symptoms(data, tmp_path)
-    assert drafted == {"docker-28.5": [(0, r"AssertionError:\s+got\s+500\s+for")]}  # not the client's: another client
+    assert drafted == {"docker-28.5": [(0, r"got\s+500\s+for")]}  # not the client's: another client
     write_symptoms(tmp_path / "docker-28.5.yaml", drafted["docker-28.5"])
     text = (tmp_path / "docker-28.5.yaml").read_text()
     assert text.startswith("# kept\n") and text.count("symptom:") == 2
-    assert yaml.safe_load(text)["tests"][0]["symptom"] == r"AssertionError:\s+got\s+500\s+for"
+    assert yaml.safe_load(text)["tests"][0]["symptom"] == r"got\s+500\s+for"
