@@ -8,6 +8,7 @@ Writes reports/output/bench.json and prints a table. The headline is each ratio 
 - suites: wall time of the scenario suites per transport against the same documented flows done
   by plain curl (one process per request, as a user would script them);
 - fuzz: cases per second and operations reaching a 2xx per minute (no baseline: absolute);
+- clients: every real client against the engine over all three transports, two workers, wall (installed first);
 - client cost: what the suite's client, its transcript, the curl rendering and the schema check each add
   per request on the unix socket, against curl keep-alive;
 - fresh machine (perf/fresh.py): the README's first command in a copy of the checkout with a new Python, no
@@ -257,7 +258,7 @@ def suite_wall(engine_name: str, transport: str, extra: list[str]) -> tuple[floa
             "pytest",
             "suites",
             "-m",
-            "not fuzz and not transports",
+            "not fuzz and not transports and not clients",
             "-q",
             "--engine",
             engine_name,
@@ -334,6 +335,9 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--no-fuzz", action="store_true", help="leave out the fuzz throughput (about 3 minutes)")
     parser.add_argument(
+        "--no-clients", action="store_true", help="leave out the real clients over three transports (about 4 minutes)"
+    )
+    parser.add_argument(
         "--no-transports", action="store_true", help="leave out the suites per transport and the curl flows"
     )
     parser.add_argument(
@@ -382,6 +386,9 @@ def main(argv: list[str]) -> int:
         result["suites_ratio"] = {t: result["suites_s"][t] / result["flows_curl_s"][t] for t in TRANSPORTS}
     print("bench: scenario suites, all three transports with -n 2", flush=True)
     result["suites_all_n2_s"] = suite_wall_all(args.engine)
+    if not args.no_clients:
+        print("bench: every real client, all three transports with -n 2", flush=True)
+        result["clients_all_n2_s"] = clients_wall(args.engine)
     if not args.no_fuzz:
         print("bench: fuzz throughput (unix, 3 cases per operation and phase)", flush=True)
         result["fuzz"] = fuzz_rates(args.engine)
@@ -394,6 +401,8 @@ def main(argv: list[str]) -> int:
     if args.engine == "docker-28.5":
         figures["suites_docker-28.5_3_transports_n2_s"] = result["suites_all_n2_s"]
     figures["client_ping_ratio_unix"] = result["client_costs"]["ratio_client_transcript"]
+    if "clients_all_n2_s" in result:
+        figures["clients_one_engine_3_transports_s"] = result["clients_all_n2_s"]
     if "fresh" in result:
         figures["fresh_machine_to_report_s"] = result["fresh"]["total_s"]
     result["where_time_went"] = analysis
@@ -409,6 +418,12 @@ def main(argv: list[str]) -> int:
         result["targets"][key] = timing.targets(figures, result["matrix_where_time_went"])[key]
     if result["targets"]["fresh_machine_to_report_s"]["status"] == "missed":  # its phases say where the time went
         result["targets"]["fresh_machine_to_report_s"]["top_contributors"] = fresh.contributors(result["fresh"])
+    if result["targets"]["clients_one_engine_3_transports_s"]["status"] == "missed":  # the slowest clients
+        tests = json.loads((ROOT / OUTPUT / "bench-clients.json").read_text())["tests"]
+        slowest = sorted(tests, key=lambda t: -t["duration"])[:5]
+        result["targets"]["clients_one_engine_3_transports_s"]["top_contributors"] = [
+            f"{t['id'].rsplit('[', 1)[-1].rstrip(']')}: {t['duration']:.0f} s" for t in slowest
+        ]
     if result["targets"]["client_ping_ratio_unix"]["status"] == "missed":
         result["targets"]["client_ping_ratio_unix"]["top_contributors"] = client_contributors(result["client_costs"])
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -444,23 +459,20 @@ def from_run(source: Path, out: Path) -> int:
 
 
 def suite_wall_all(engine_name: str) -> float:
+    """Wall time of the scenario suites on all three transports, two workers."""
+    return _pytest_wall(["suites", "-m", "not fuzz and not clients", "-n", "2"], engine_name, "bench-n2.json")
+
+
+def clients_wall(engine_name: str) -> float:
+    """Wall time of every real client against one engine over all three transports, two workers (installed)."""
+    command = ["suites/test_clients.py", "-m", "clients", "-n", "2", "--dist", "loadgroup"]
+    return _pytest_wall(command, engine_name, "bench-clients.json")
+
+
+def _pytest_wall(arguments: list[str], engine_name: str, results: str) -> float:
     started = time.monotonic()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "suites",
-            "-m",
-            "not fuzz",
-            "-q",
-            "-n",
-            "2",
-            "--engine",
-            engine_name,
-            "--results",
-            str(OUTPUT / "bench-n2.json"),
-        ],
+        [sys.executable, "-m", "pytest", *arguments, "-q", "--engine", engine_name, "--results", str(OUTPUT / results)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -27,6 +27,7 @@ TARGETS = {
     "harness_share": (0.25, "harness share of the tests' wall time (1 - engine time / wall time)", ""),
     "fresh_machine_to_report_s": (240.0, "a fresh machine from README's first command to the first report", "s"),
     "client_ping_ratio_unix": (3.0, "suite's client per GET /_ping against curl keep-alive, unix socket", "x"),
+    "clients_one_engine_3_transports_s": (240.0, "every real client of one engine, three transports, -n 2", "s"),
 }
 
 
