@@ -145,7 +145,15 @@ def test_rollback_restores_the_previous_spec(call, made, swarm_manager):
     spec = first["Spec"]
     spec["TaskTemplate"]["ContainerSpec"]["Env"] = ["CONFORMANCE=second"]
     call("POST /services/{id}/update", 200, id=service, params={"version": first["Version"]["Index"]}, json=spec)
-    second = call("GET /services/{id}", 200, id=service)
+    # the rolling update's end changes the service's UpdateStatus, and with it its version: roll back after it
+    second = until(
+        lambda: call("GET /services/{id}", 200, id=service),
+        TASK_WAIT,
+        "the update completed",
+        interval=0.1,
+        accept=lambda inspected: inspected.get("UpdateStatus", {}).get("State") == "completed",
+        seen=lambda inspected: inspected.get("UpdateStatus"),
+    )
     assert second["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["CONFORMANCE=second"]
 
     call(
