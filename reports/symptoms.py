@@ -26,10 +26,10 @@ TRUNCATED = "..."  # pytest cuts a long repr where its length says: what follows
 def symptom_of(texts: list[str]) -> str | None:
     """A regex that each of TEXTS (one known failure's words on each engine, transport and run) matches; None if
     none."""
-    lines = [text.strip().splitlines()[0] if text.strip() else "" for text in texts]
-    if not lines or not lines[0]:
+    first = texts[0].strip().splitlines()[0] if texts and texts[0].strip() else ""
+    if not first:
         return None
-    words = lines[0].split()
+    words = first.split()  # the first text's first line; every text must match what is kept of it
     if words and EXCEPTION.match(words[0]):
         words = words[1:]
     cut = next((i for i, w in enumerate(words) if TRUNCATED in w), None)
