@@ -80,6 +80,7 @@ def pytest_runtest_setup(item: pytest.Item):
                 "area": _area(item),
                 "flow": item.originalname,
                 "api_version": api_version,
+                **({"case": params.params["case"]} if params and "case" in params.params else {}),
             },
         )
     )
@@ -206,6 +207,7 @@ def _test_record(report: pytest.TestReport) -> dict:
         "transport": meta.get("transport"),
         "area": meta.get("area", "other"),
         "flow": meta.get("flow", report.nodeid.split("::")[-1]),
+        **({"case": meta["case"]} if "case" in meta else {}),  # a table-driven test's row
         "api_version": meta.get("api_version"),
         "status": status,
         "known": known,

@@ -4,8 +4,8 @@
  "errata": [erratum id], "versions": [API versions involved], "specs": {API version: where its spec came from},
  "spec_fallbacks": ["API 1.52 judged with the 1.51 spec", for versions newer than every spec held]}
 
-test:  {id, engine, transport, area, flow, api_version, status, known, message, duration,
-        schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
+test:  {id, engine, transport, area, flow, case (a table-driven test's row), api_version, status, known, message,
+        duration, schema_mismatches: [{operation, status, path, expected, actual, baseline}], curl}
        fuzz tests add fuzz (the operation's summary) and fuzz_findings; the reach of each engine and
        transport is a test of its own, test_reach, judged at the end of the run, with
        reach: {reached, operations, unsupported, target, unreached: [{operation, reason, detail, statuses}]}

@@ -122,7 +122,8 @@ def _engines_of_baselines(data: dict, baselines: Path) -> dict[str, set[str]]:
 def _holds(entry: dict, test: dict, engines: set[str]) -> bool:
     """Whether a baseline tests ENTRY is the one a known TEST of the results was judged by."""
     module, _, function = test["id"].rpartition("::")
-    if test["engine"] not in engines or f"{module.rsplit('/', 1)[-1]}::{function.split('[')[0]}" != entry["test"]:
+    name = f"{module.rsplit('/', 1)[-1]}::{function.split('[')[0]}"
+    if test["engine"] not in engines or entry["test"] not in (name, f"{name}[{test.get('case')}]"):
         return False
     if entry.get("transports") and test["transport"] not in entry["transports"]:
         return False

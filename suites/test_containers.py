@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-from fixtures.scenario.objects import demux
+from fixtures.scenario.objects import demux, skip_unless_served
 from fixtures.wait import until
-from reports.contract import unsupported
 
 pytestmark = pytest.mark.containers
 
@@ -86,17 +85,6 @@ def test_duplicate_name_is_a_conflict(api, made):
     assert name in second.json()["message"]
 
 
-def test_malformed_json_is_a_bad_request(api, made):
-    response = api.post(
-        "/containers/create", data=b'{"Image": "alpine", "Cmd": [', headers={"Content-Type": "application/json"}
-    )
-    assert response.status_code == 400
-    assert response.json()["message"]
-    ours = json.dumps({"label": [f"{key}={value}" for key, value in made.labels.items()]})
-    listed = api.get("/containers/json", params={"all": 1, "filters": ours})
-    assert listed.json() == [], "nothing was created"
-
-
 def _ours(made, **more) -> dict:
     """A label of this test alone, for list and prune filters that must not see other tests' containers."""
     return {"conformance.test": made.name("set"), **more}
@@ -104,16 +92,6 @@ def _ours(made, **more) -> dict:
 
 def _by_label(label: dict) -> str:
     return json.dumps({"label": [f"{key}={value}" for key, value in label.items()]})
-
-
-def _skip_unless_served(response, engine, operation: str) -> None:
-    """Unsupported where a podman engine answers the route with its router's plain 404 (not a JSON error)."""
-    if (
-        engine.spec.kind == "podman"
-        and response.status_code == 404
-        and "json" not in response.headers.get("Content-Type", "")
-    ):
-        pytest.skip(unsupported(f"{engine.name} does not serve {operation} (404 {response.text.strip()[:40]})"))
 
 
 def _logged(api, container: str) -> str:
@@ -131,7 +109,7 @@ def test_update_changes_resources_and_restart_policy(api, made, check, engine):
             "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3},
         },
     )
-    _skip_unless_served(response, engine, "POST /containers/{id}/update")
+    skip_unless_served(response, engine, "POST /containers/{id}/update")
     answer = check(response, 200, "POST /containers/{id}/update")
     assert "Warnings" in answer
     host = made.inspect(container)["HostConfig"]
@@ -371,60 +349,6 @@ def test_create_with_memory_and_pids_limits(api, made, call):
     exec_id = call("POST /containers/{id}/exec", 201, id=container, json=body)["Id"]
     started = api.post(f"/exec/{exec_id}/start", json={"Detach": False, "Tty": False}, timeout=30)
     assert demux(started.content)[0] == "50\n"
-
-
-WRONG_TYPE = ({"Content-Type": "text/plain"}, b'{"Image": "alpine"}')
-EMPTY = ({"Content-Type": "application/json"}, b"")
-GARBAGE = ({"Content-Type": "application/json"}, b'{"Image": "alpine"} garbage')
-
-
-def _create_refused(api, made, headers: dict, body: bytes) -> None:
-    """POST /containers/create with a bad body: 400 with a JSON message, and nothing created."""
-    label = _ours(made)
-    body = body.replace(b'"alpine"', f'"alpine", "Labels": {json.dumps(label)}'.encode())
-    assert made.call("POST /containers/create", 400, data=body, headers=headers)["message"]
-    assert api.get("/containers/json", params={"all": 1, "filters": _by_label(label)}).json() == []
-
-
-def test_create_refuses_a_wrong_content_type(api, made):
-    """POST /containers/create with Content-Type text/plain: 400 with a JSON message, nothing created."""
-    _create_refused(api, made, *WRONG_TYPE)
-
-
-def test_create_refuses_an_empty_body(api, made):
-    """POST /containers/create with an empty body: 400 with a JSON message, nothing created."""
-    _create_refused(api, made, *EMPTY)
-
-
-def test_create_refuses_trailing_garbage(api, made):
-    """POST /containers/create with data after the JSON object: 400 with a JSON message, nothing created."""
-    _create_refused(api, made, *GARBAGE)
-
-
-def _update_refused(api, made, engine, headers: dict, body: bytes) -> None:
-    """POST /containers/{id}/update with a bad body: 400 with a JSON message, the container unchanged."""
-    container = made.container(["true"])
-    body = body.replace(b'"Image": "alpine"', b'"Memory": 67108864')
-    refused = api.post(f"/containers/{container}/update", data=body, headers=headers)
-    _skip_unless_served(refused, engine, "POST /containers/{id}/update")
-    assert refused.status_code == 400
-    assert refused.json()["message"]
-    assert made.inspect(container)["HostConfig"]["Memory"] == 0
-
-
-def test_update_refuses_a_wrong_content_type(api, made, engine):
-    """POST /containers/{id}/update with Content-Type text/plain: 400 with a JSON message, nothing changed."""
-    _update_refused(api, made, engine, *WRONG_TYPE)
-
-
-def test_update_refuses_an_empty_body(api, made, engine):
-    """POST /containers/{id}/update with an empty body (the body is required): 400 with a JSON message."""
-    _update_refused(api, made, engine, *EMPTY)
-
-
-def test_update_refuses_trailing_garbage(api, made, engine):
-    """POST /containers/{id}/update with data after the JSON object: 400 with a JSON message, nothing changed."""
-    _update_refused(api, made, engine, *GARBAGE)
 
 
 def test_a_published_port_is_reached_from_another_container(api, made, call):

@@ -149,6 +149,26 @@ def test_plain_http(engine_name, transport):
     assert durations["test_plugins[docker-28.5-unix]"] < 5, "the known deviation waited 0.2 s, not 30"
 
 
+def test_an_entry_of_a_table_row_knows_that_row_only(suite, pytester):  # noqa: F811  (suite is the imported fixture)
+    """test_name[CASE] names one row of a table-driven test (its `case`); the other rows are plain tests."""
+    (suite.baselines / "docker-28.5.yaml").write_text(
+        "tests:\n- {test: 'test_module.py::test_row[POST /auth: empty body]',"
+        " reason: answers 500, link: x, symptom: got 500}\n"
+    )
+    pytester.makepyfile(
+        test_module="""
+import pytest
+
+@pytest.mark.parametrize("case", ["POST /auth: empty body", "POST /auth: trailing garbage"])
+def test_row(case, engine_name, transport):
+    assert case.endswith("garbage"), "got 500"
+"""
+    )
+    suite("--transport", "unix")
+    statuses = {r["case"]: (r["status"], r["known"]) for r in _results(pytester)["tests"]}
+    assert statuses == {"POST /auth: empty body": ("Fail", True), "POST /auth: trailing garbage": ("Pass", False)}
+
+
 THREE_TESTS = """
 def test_same(engine_name, transport):
     assert False, "got 500: read cgroup: 42"

@@ -84,3 +84,17 @@ def test_missing_symptoms_are_drafted_from_the_known_failures_and_written_under_
     text = (tmp_path / "docker-28.5.yaml").read_text()
     assert text.startswith("# kept\n") and text.count("symptom:") == 2
     assert yaml.safe_load(text)["tests"][0]["symptom"] == r"got\s+500\s+for"
+
+
+def test_a_table_rows_symptom_is_drafted_from_that_row_only(tmp_path):
+    """An entry test_name[CASE] takes the words of the results of its case, not of the table's other rows."""
+    (tmp_path / "docker-28.5.yaml").write_text("tests:\n- test: 'test_a.py::test_row[POST /auth: empty body]'\n")
+    row = {"engine": "docker-28.5", "transport": "unix", "id": "suites/test_a.py::test_row[docker-28.5-unix-x]"}
+    data = {
+        "engines": {"docker-28.5": {}},
+        "tests": [
+            {**row, "case": "POST /auth: empty body", "failure": "AssertionError: got 500"},
+            {**row, "case": "POST /auth: trailing garbage", "failure": "AssertionError: got 200"},
+        ],
+    }
+    assert missing_symptoms(data, tmp_path) == {"docker-28.5": [(0, r"got\s+500")]}
