@@ -133,7 +133,7 @@ def test_list_filters(api, made, call):
     assert call("GET /networks", 400, params={"filters": "{not json"})["message"]
 
 
-def test_overlapping_subnet_is_refused(api, made, call):
+def test_overlapping_subnet_is_refused(made, call):
     """POST /networks/create with a subnet that overlaps another network's is refused; nothing is created."""
     made.network(IPAM={"Config": [{"Subnet": "10.231.0.0/16"}]})
     name = made.name("net")

@@ -172,7 +172,7 @@ def test_secret_create_list_inspect_delete(api, swarm_manager, made, call):
     assert api.get(f"/secrets/{secret}").status_code == 404
 
 
-def test_secret_update_labels_only(api, swarm_manager, made, call):
+def test_secret_update_labels_only(swarm_manager, made, call):
     """POST /secrets/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("secret")
     secret = made.secret(b"s3cr3t value", name)
@@ -203,7 +203,7 @@ def test_config_data_round_trips(api, swarm_manager, made, call):
     assert api.get(f"/configs/{config}").status_code == 404
 
 
-def test_config_update_labels_only(api, swarm_manager, made, call):
+def test_config_update_labels_only(swarm_manager, made, call):
     """POST /configs/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("config")
     config = made.config(b"key = value\n", name)

@@ -92,7 +92,7 @@ def test_data_survives_its_container(api, made, call):
 
 
 @pytest.mark.requires_api("1.42")
-def test_update_outside_swarm(api, made, call):
+def test_update_outside_swarm(made, call):
     """PUT /volumes/{name} is for cluster volumes: outside swarm mode the engine refuses it (503)."""
     volume = made.volume()
     drained = {"Spec": {"Availability": "drain"}}
