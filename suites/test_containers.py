@@ -60,14 +60,9 @@ def test_kill_ends_a_container_with_sigkill(api, made):
     assert state["ExitCode"] == 137
 
 
-def test_unknown_container_is_404_with_a_message(api, made):
-    for response in (
-        api.get("/containers/no-such-container/json"),
-        api.delete("/containers/no-such-container"),
-        api.post("/containers/no-such-container/start"),
-    ):
-        assert response.status_code == 404, response.request.path_url
-        assert response.json()["message"]
+def test_unknown_container_is_404_with_a_message(made, call):
+    for operation in ("GET /containers/{id}/json", "DELETE /containers/{id}", "POST /containers/{id}/start"):
+        assert call(operation, 404, id="no-such-container")["message"]
 
 
 def test_removing_a_running_container_is_a_conflict(api, made, call):
@@ -77,12 +72,10 @@ def test_removing_a_running_container_is_a_conflict(api, made, call):
     assert made.inspect(container)["State"]["Running"] is True
 
 
-def test_duplicate_name_is_a_conflict(api, made):
+def test_duplicate_name_is_a_conflict(made, call):
     name = made.name("dup")
     made.container(name=name, **HELLO)
-    second = api.post("/containers/create", params={"name": name}, json=made.labelled(HELLO))
-    assert second.status_code == 409
-    assert name in second.json()["message"]
+    assert name in call("POST /containers/create", 409, params={"name": name}, json=made.labelled(HELLO))["message"]
 
 
 def _ours(made, **more) -> dict:
@@ -195,11 +188,10 @@ def test_wait_removed_returns_when_the_container_is_removed(api, made, call, che
     assert check(removed, 200, "POST /containers/{id}/wait")["StatusCode"] == 3
 
 
-def test_wait_with_an_unknown_condition_is_a_bad_request(api, made):
+def test_wait_with_an_unknown_condition_is_a_bad_request(made, call):
     container = made.container(["true"])
-    refused = api.post(f"/containers/{container}/wait", params={"condition": "sometime"}, timeout=10)
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    refused = call("POST /containers/{id}/wait", 400, id=container, params={"condition": "sometime"}, timeout=10)
+    assert refused["message"]
 
 
 def test_kill_with_named_and_numbered_signals(api, made, call):

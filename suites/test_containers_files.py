@@ -80,27 +80,29 @@ def test_archive_of_a_missing_path_is_404(api, made, call):
     container = _written(api, made)
     assert api.head(f"/containers/{container}/archive", params={"path": "/no/such"}).status_code == 404
     assert call("GET /containers/{id}/archive", 404, id=container, params={"path": "/no/such"})["message"]
-    refused = api.put(
-        f"/containers/{container}/archive",
+    refused = call(
+        "PUT /containers/{id}/archive",
+        404,
+        id=container,
         params={"path": "/no/such"},
         data=tar_of({"f": b"x"}),
         headers={"Content-Type": "application/x-tar"},
     )
-    assert refused.status_code == 404
-    assert refused.json()["message"]
+    assert refused["message"]
 
 
-def test_archive_put_no_overwrite_dir_non_dir_keeps_the_directory(api, made):
+def test_archive_put_no_overwrite_dir_non_dir_keeps_the_directory(api, made, call):
     """noOverwriteDirNonDir=1: a file may not replace a directory; refused, the directory stays one."""
     container = _written(api, made)
-    refused = api.put(
-        f"/containers/{container}/archive",
+    refused = call(
+        "PUT /containers/{id}/archive",
+        400,
+        id=container,
         params={"path": "/srv", "noOverwriteDirNonDir": 1},
         data=tar_of({"dir": b"a file now"}),
         headers={"Content-Type": "application/x-tar"},
     )
-    assert refused.status_code == 400
-    assert refused.json()["message"]
+    assert refused["message"]
     still = api.head(f"/containers/{container}/archive", params={"path": "/srv/dir"})
     assert path_stat(still.headers["X-Docker-Container-Path-Stat"])["mode"] & (1 << 31)
 

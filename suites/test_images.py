@@ -76,9 +76,8 @@ def test_tag_lists_and_runs(api, made, call):
     assert any(reference in (i.get("RepoTags") or []) for i in call("GET /images/json", 200))
     assert _run(api, made, call, reference) == "tagged\n"
 
-    invalid = api.post(f"/images/{built}/tag", params={"repo": "Not A Repository!", "tag": "latest"})
-    assert invalid.status_code == 400
-    assert invalid.json()["message"]
+    invalid = {"repo": "Not A Repository!", "tag": "latest"}
+    assert call("POST /images/{name}/tag", 400, name=built, params=invalid)["message"]
 
 
 def test_push_and_pull_back_by_digest(api, made, call, engine):
@@ -187,9 +186,7 @@ def test_delete_with_force_and_noprune(api, made, call):
     tag = made.image("FROM alpine\nRUN echo a > /a\nRUN echo b > /b\n")
     image = call("GET /images/{name}/json", 200, name=tag)
     made.container(Image=tag)
-    in_use = api.delete(f"/images/{image['Id']}")
-    assert in_use.status_code == 409
-    assert in_use.json()["message"]
+    assert call("DELETE /images/{name}", 409, name=image["Id"])["message"]
 
     parent = image["Parent"]
     assert parent, "a classic build keeps its steps as parent images"

@@ -139,19 +139,19 @@ def test_set_changes_the_env_only_while_disabled(api, call, made, pushed_plugin)
     assert "CONFORMANCE_LEVEL=2" in call("GET /plugins/{name}/json", 200, name=plugin)["Settings"]["Env"]
 
     assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
-    refused = api.post(f"/plugins/{plugin}/set", json=["CONFORMANCE_LEVEL=3"])
-    assert "CONFORMANCE_LEVEL=2" in api.get(f"/plugins/{plugin}/json").json()["Settings"]["Env"]
-    assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
-    assert refused.status_code == 500, refused.text
-    assert "cannot set on an active plugin" in refused.json()["message"]
+    try:
+        refused = call("POST /plugins/{name}/set", 500, name=plugin, json=["CONFORMANCE_LEVEL=3"])
+    finally:  # disabled again whatever the refusal was
+        env = call("GET /plugins/{name}/json", 200, name=plugin)["Settings"]["Env"]
+        assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
+    assert "cannot set on an active plugin" in refused["message"]
+    assert "CONFORMANCE_LEVEL=2" in env
 
 
-def test_set_of_a_value_that_is_not_settable_is_refused(api, made, pushed_plugin):
+def test_set_of_a_value_that_is_not_settable_is_refused(api, call, made, pushed_plugin):
     """POST /plugins/{name}/set of an env the plugin does not declare is refused; nothing changes."""
     plugin = pull(api, made, pushed_plugin)
-    refused = api.post(f"/plugins/{plugin}/set", json=["NOT_DECLARED=1"])
-    assert refused.status_code == 500, refused.text
-    assert refused.json()["message"]
+    assert call("POST /plugins/{name}/set", 500, name=plugin, json=["NOT_DECLARED=1"])["message"]
     assert not any(e.startswith("NOT_DECLARED") for e in api.get(f"/plugins/{plugin}/json").json()["Settings"]["Env"])
 
 
@@ -173,17 +173,20 @@ def test_upgrade_to_a_second_tag(api, call, engine_pool, made, pushed_plugin, se
     assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
 
 
-def test_upgrade_of_an_enabled_plugin_is_refused(api, engine_pool, made, pushed_plugin, second_tag):
+def test_upgrade_of_an_enabled_plugin_is_refused(api, call, engine_pool, made, pushed_plugin, second_tag):
     """POST /plugins/{name}/upgrade of an enabled plugin is refused; it keeps its reference."""
     second = second_tag
     plugin = pull(api, made, pushed_plugin)
     assert api.post(f"/plugins/{plugin}/enable", params={"timeout": 30}, timeout=60).status_code == 200
     privileges = api.get("/plugins/privileges", params={"remote": second}).json()
-    refused = api.post(f"/plugins/{plugin}/upgrade", params={"remote": second}, json=privileges, timeout=120)
-    reference = api.get(f"/plugins/{plugin}/json").json()["PluginReference"]
-    assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
-    assert refused.status_code == 500, refused.text
-    assert "upgrade" in refused.json()["message"]
+    try:
+        refused = call(
+            "POST /plugins/{name}/upgrade", 500, name=plugin, params={"remote": second}, json=privileges, timeout=120
+        )
+    finally:  # disabled again whatever the refusal was
+        reference = call("GET /plugins/{name}/json", 200, name=plugin)["PluginReference"]
+        assert api.post(f"/plugins/{plugin}/disable", timeout=60).status_code == 200
+    assert "upgrade" in refused["message"]
     assert reference == pushed_plugin
 
 

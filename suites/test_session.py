@@ -30,8 +30,6 @@ def test_session_upgrade_is_answered(api):
     assert api.get("/_ping").status_code == 200, "the engine answers on a new connection after the hang-up"
 
 
-def test_session_without_upgrade_is_400(api):
+def test_session_without_upgrade_is_400(call):
     """POST /session without an Upgrade header is refused as a bad parameter."""
-    refused = api.post("/session", timeout=30)
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["message"]
+    assert call("POST /session", 400, timeout=30)["message"]

@@ -18,13 +18,11 @@ def swarm_update(call, spec: dict, version: int, status: int = 200, **flags):
     return call("POST /swarm/update", status, params=params, json=spec)
 
 
-def test_secrets_outside_swarm_mode_are_503(api, made):
+def test_secrets_outside_swarm_mode_are_503(call, made):
     """Before the module makes its swarm: outside swarm mode, the swarm endpoints answer 503."""
-    if api.get("/info").json()["Swarm"]["LocalNodeState"] == "active":
+    if call("GET /info", 200)["Swarm"]["LocalNodeState"] == "active":
         pytest.skip("the engine is in swarm mode already")
-    refused = api.get("/secrets")
-    assert refused.status_code == 503
-    assert "swarm" in refused.json()["message"]
+    assert "swarm" in call("GET /secrets", 503)["message"]
 
 
 def test_swarm_inspect(call, swarm_manager):
@@ -144,9 +142,7 @@ def test_worker_leaves_is_removed_and_joins_again(api, call, worker_call, cluste
 
 def test_manager_leaves_with_force_and_inits_again(api, call, swarm_manager):
     """A manager's POST /swarm/leave is refused without force (503) and done with it; POST /swarm/init again."""
-    refused = api.post("/swarm/leave", timeout=60)
-    assert refused.status_code == 503, refused.text
-    assert refused.json()["message"]
+    assert call("POST /swarm/leave", 503, timeout=60)["message"]
     call("POST /swarm/leave", 200, params={"force": "true"}, timeout=60)
     assert call("GET /info", 200)["Swarm"]["LocalNodeState"] == "inactive"
     assert api.get("/swarm").status_code == 503
@@ -176,7 +172,7 @@ def test_secret_create_list_inspect_delete(api, swarm_manager, made, call):
     assert api.get(f"/secrets/{secret}").status_code == 404
 
 
-def test_secret_update_labels_only(api, swarm_manager, made, call):
+def test_secret_update_labels_only(swarm_manager, made, call):
     """POST /secrets/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("secret")
     secret = made.secret(b"s3cr3t value", name)
@@ -189,9 +185,10 @@ def test_secret_update_labels_only(api, swarm_manager, made, call):
     assert updated["Version"]["Index"] > inspected["Version"]["Index"]
 
     changed = {**spec, "Data": base64.b64encode(b"another value").decode()}
-    refused = api.post(f"/secrets/{secret}/update", params={"version": updated["Version"]["Index"]}, json=changed)
-    assert refused.status_code == 400, refused.text
-    assert "only updates to Labels are allowed" in refused.json()["message"]
+    refused = call(
+        "POST /secrets/{id}/update", 400, id=secret, params={"version": updated["Version"]["Index"]}, json=changed
+    )
+    assert "only updates to Labels are allowed" in refused["message"]
 
 
 def test_config_data_round_trips(api, swarm_manager, made, call):
@@ -206,7 +203,7 @@ def test_config_data_round_trips(api, swarm_manager, made, call):
     assert api.get(f"/configs/{config}").status_code == 404
 
 
-def test_config_update_labels_only(api, swarm_manager, made, call):
+def test_config_update_labels_only(swarm_manager, made, call):
     """POST /configs/{id}/update changes the labels; a change of the data is refused (400)."""
     name = made.name("config")
     config = made.config(b"key = value\n", name)
@@ -219,15 +216,15 @@ def test_config_update_labels_only(api, swarm_manager, made, call):
     assert base64.b64decode(updated["Spec"]["Data"]) == b"key = value\n"
 
     changed = {**spec, "Data": base64.b64encode(b"key = other\n").decode()}
-    refused = api.post(f"/configs/{config}/update", params={"version": updated["Version"]["Index"]}, json=changed)
-    assert refused.status_code == 400, refused.text
-    assert "only updates to Labels are allowed" in refused.json()["message"]
+    refused = call(
+        "POST /configs/{id}/update", 400, id=config, params={"version": updated["Version"]["Index"]}, json=changed
+    )
+    assert "only updates to Labels are allowed" in refused["message"]
 
 
-def test_duplicate_secret_name_is_409(api, swarm_manager, made):
+def test_duplicate_secret_name_is_409(swarm_manager, made, call):
     """POST /secrets/create with a name in use: 409 with a message."""
     name = made.name("secret")
     made.secret(b"one", name)
-    second = api.post("/secrets/create", json=made.labelled({"Name": name, "Data": base64.b64encode(b"one").decode()}))
-    assert second.status_code == 409
-    assert second.json()["message"]
+    second = made.labelled({"Name": name, "Data": base64.b64encode(b"one").decode()})
+    assert call("POST /secrets/create", 409, json=second)["message"]

@@ -22,7 +22,7 @@ def test_nodes_list_both_with_their_roles(call, cluster):
     assert [n["ID"] for n in workers] == [cluster.worker_node]
 
 
-def test_node_inspect(api, call, cluster):
+def test_node_inspect(call, cluster):
     """GET /nodes/{id}: the node's address on the run's network and its engine; an unknown id is 404."""
     worker = call("GET /nodes/{id}", 200, id=cluster.worker_node)
     assert worker["ID"] == cluster.worker_node
@@ -30,9 +30,7 @@ def test_node_inspect(api, call, cluster):
     assert worker["Description"]["Engine"]["EngineVersion"] == cluster.worker.version["Version"]
     manager = call("GET /nodes/{id}", 200, id=cluster.manager_node)
     assert manager["ManagerStatus"]["Addr"] == f"{cluster.manager_address}:2377"
-    missing = api.get("/nodes/no-such-node")
-    assert missing.status_code == 404
-    assert missing.json()["message"]
+    assert call("GET /nodes/{id}", 404, id="no-such-node")["message"]
 
 
 def test_node_update_labels(call, cluster):
@@ -90,11 +88,9 @@ def test_drain_moves_tasks_off_the_node(call, made, cluster):
         _set_availability(call, cluster.worker_node, "active")
 
 
-def test_delete_of_a_node_that_is_up_needs_force(api, call, cluster):
+def test_delete_of_a_node_that_is_up_needs_force(call, cluster):
     """DELETE /nodes/{id} of a node that is up is refused without force; the node stays listed."""
-    refused = api.delete(f"/nodes/{cluster.worker_node}")
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["message"]
+    assert call("DELETE /nodes/{id}", 400, id=cluster.worker_node)["message"]
     assert cluster.worker_node in [n["ID"] for n in call("GET /nodes", 200)]
 
 
