@@ -464,8 +464,9 @@ def suite_wall_all(engine_name: str) -> float:
 
 
 def clients_wall(engine_name: str) -> float:
-    """Wall time of every real client against one engine over all three transports, two workers (installed)."""
-    command = ["suites/test_clients.py", "-m", "clients", "-n", "2", "--dist", "loadgroup"]
+    """Wall time of every real client against one engine over all three transports, two workers (installed), as
+    `tox -e clients` runs them: each worker starts an engine of its own and takes the next client."""
+    command = ["suites/test_clients.py", "-m", "clients", "-n", "2"]
     return _pytest_wall(command, engine_name, "bench-clients.json")
 
 
