@@ -37,7 +37,12 @@ paths:
   /info:
     get:
       responses:
-        "200": {schema: {type: object, properties: {Name: {type: string}}}}
+        "200":
+          schema:
+            type: object
+            properties:
+              Name: {type: string}
+              Plugins: {type: object, properties: {Volume: {type: array, items: {type: string}}}}
         default: {schema: {$ref: "#/definitions/ErrorResponse"}}
 definitions:
   ErrorResponse:
@@ -91,6 +96,14 @@ def test_an_error_body_is_validated_against_the_error_schema():
         "content-type",
         "body",
     ]
+
+
+def test_a_nested_fields_type_is_a_finding_at_its_path():
+    """A list item three levels down of another type is named by its path, and nothing else is."""
+    nested = answer("GET", "/info", 200, {"Name": "x", "Plugins": {"Volume": ["local", 7]}})
+    found = answer_findings(SPEC, "GET /info", "1.51", nested)
+    assert [(f["kind"], f["path"]) for f in found] == [("body", "/Plugins/Volume/1")]
+    assert "string" in found[0]["expected"]
 
 
 def test_a_json_answer_must_say_application_json():
